@@ -1,0 +1,202 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include <errno.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "identity.h"
+#include "pwgen.h"
+#include "sysutil.h"
+
+#define NSS_BUF	(64 * 1024)
+#define MAX_GROUPS 65536
+
+static bool
+parse_id(const char *s, uid_t *out)
+{
+	unsigned long v = 0;
+
+	if (!*s)
+		return false;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return false;
+		v = v * 10 + (unsigned long)(*s - '0');
+		if (v > 4294967294ul)
+			return false;
+	}
+	*out = (uid_t)v;
+	return true;
+}
+
+static int
+get_pw(const char *who, uid_t uid, struct passwd *pw, char *buf)
+{
+	struct passwd *res = NULL;
+	uid_t n;
+	int r;
+
+	if (!who)
+		r = getpwuid_r(uid, pw, buf, NSS_BUF, &res);
+	else if (parse_id(who, &n))
+		r = getpwuid_r(n, pw, buf, NSS_BUF, &res);
+	else
+		r = getpwnam_r(who, pw, buf, NSS_BUF, &res);
+	if (r)
+		return -r;
+	return res ? 0 : -ENOENT;
+}
+
+static int
+get_groups(const char *user, gid_t gid, gid_t **out, size_t *n)
+{
+	int cnt = 32;
+	gid_t *g = NULL;
+
+	for (;;) {
+		gid_t *ng = realloc(g, (size_t)cnt * sizeof(*g));
+
+		if (!ng) {
+			free(g);
+			return -ENOMEM;
+		}
+		g = ng;
+		if (getgrouplist(user, gid, g, &cnt) >= 0)
+			break;
+		if (cnt > MAX_GROUPS) {
+			free(g);
+			return -E2BIG;
+		}
+	}
+	*out = g;
+	*n = (size_t)cnt;
+	return 0;
+}
+
+int
+ident_lookup(const char *who, struct identity *id)
+{
+	struct passwd pw;
+	char *buf = malloc(NSS_BUF);
+	int r;
+
+	memset(id, 0, sizeof(*id));
+	if (!buf)
+		return -ENOMEM;
+	r = get_pw(who, getuid(), &pw, buf);
+	if (r == 0) {
+		id->uid = pw.pw_uid;
+		id->gid = pw.pw_gid;
+		id->user = strdup(pw.pw_name);
+		id->gecos = strdup(pw.pw_gecos ? pw.pw_gecos : "");
+		id->shell = strdup(pw.pw_shell ? pw.pw_shell : "");
+		if (pw.pw_dir && pw.pw_dir[0] == '/' && pw.pw_dir[1])
+			id->home = strdup(pw.pw_dir);
+		if (!id->user || !id->gecos || !id->shell ||
+		    (pw.pw_dir && pw.pw_dir[0] == '/' && pw.pw_dir[1] &&
+		     !id->home))
+			r = -ENOMEM;
+	}
+	if (r == 0)
+		r = get_groups(id->user, id->gid, &id->groups, &id->n_groups);
+	free(buf);
+	if (r < 0)
+		ident_free(id);
+	return r;
+}
+
+void
+ident_free(struct identity *id)
+{
+	free(id->user);
+	free(id->home);
+	free(id->gecos);
+	free(id->shell);
+	free(id->groups);
+	memset(id, 0, sizeof(*id));
+}
+
+int
+caller_lookup(struct caller *c)
+{
+	struct passwd pw;
+	char *buf = malloc(NSS_BUF);
+	int n;
+
+	memset(c, 0, sizeof(*c));
+	if (!buf)
+		return -ENOMEM;
+	c->uid = getuid();
+	c->gid = getgid();
+	if (get_pw(NULL, c->uid, &pw, buf) == 0)
+		c->name = strdup(pw.pw_name);
+	free(buf);
+	n = getgroups(0, NULL);
+	if (n < 0)
+		return -errno;
+	c->groups = calloc((size_t)n + 1, sizeof(gid_t));
+	if (!c->groups)
+		return -ENOMEM;
+	n = getgroups(n, c->groups);
+	if (n < 0)
+		return -errno;
+	c->n_groups = (size_t)n;
+	return 0;
+}
+
+void
+caller_free(struct caller *c)
+{
+	free(c->name);
+	free(c->groups);
+	memset(c, 0, sizeof(*c));
+}
+
+static bool
+in_group(const struct caller *c, const char *group)
+{
+	struct group gr, *res = NULL;
+	char *buf = malloc(NSS_BUF);
+	bool in = false;
+
+	if (buf && getgrnam_r(group, &gr, buf, NSS_BUF, &res) == 0 && res) {
+		in = gr.gr_gid == c->gid;
+		for (size_t i = 0; !in && i < c->n_groups; i++)
+			in = c->groups[i] == gr.gr_gid;
+	}
+	free(buf);
+	return in;
+}
+
+static bool
+allowed_caller(const struct nscell_conf *conf, const struct caller *c)
+{
+	if (c->uid == 0)
+		return true;
+	for (size_t i = 0; c->name && i < conf->n_allow_users; i++) {
+		if (!strcmp(conf->allow_users[i], c->name))
+			return true;
+	}
+	for (size_t i = 0; i < conf->n_allow_groups; i++) {
+		if (in_group(c, conf->allow_groups[i]))
+			return true;
+	}
+	return false;
+}
+
+const char *
+policy_check(const struct nscell_conf *conf, const struct caller *c,
+	     uid_t target)
+{
+	if (target == 0)
+		return "uid 0 is never a target";
+	if (target < conf->min_uid)
+		return "target uid is below minUid";
+	if (target != c->uid && !allowed_caller(conf, c))
+		return "only root and allowCaller members may launch for "
+		       "another user";
+	return NULL;
+}

@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The launch phases: config, identity and policy, templates. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "files.h"
+#include "launch.h"
+#include "log.h"
+#include "priv.h"
+
+void
+launch_load_config(struct launch *L)
+{
+	struct tmpl_err err = { .code = 0 };
+	char *buf = NULL;
+	size_t len;
+	int r;
+
+	if (conf_init(&L->conf) < 0)
+		die("out of memory");
+	/* The config is root's: root-owned, not group/other-writable. */
+	r = file_load(NSCELL_CONF_PATH, true, (uid_t)-1, (gid_t)-1,
+		      CONF_MAX_FILE, &buf, &len, &err);
+	if (r == -ENOENT) {
+		debugf("no %s: defaults", NSCELL_CONF_PATH);
+		return;
+	}
+	if (r < 0)
+		die_err(&err);
+	r = conf_parse_buf(&L->conf, NSCELL_CONF_PATH, buf, len, &err);
+	free(buf);
+	if (r < 0)
+		die_err(&err);
+}
+
+void
+launch_identify(struct launch *L)
+{
+	const char *why;
+	int r;
+
+	if (caller_lookup(&L->caller) < 0)
+		die("cannot read the caller's identity");
+	/* --check needs no privilege beyond reading the files: drop now,
+	 * before any template is opened. */
+	if (L->o.check)
+		priv_to_caller();
+	r = ident_lookup(L->o.user, &L->id);
+	if (r == -ENOENT)
+		die("unknown user %s", L->o.user ? L->o.user : "(caller)");
+	if (r < 0)
+		die("cannot look up the target user: %s", strerror(-r));
+	if (L->o.check)
+		return;
+	why = policy_check(&L->conf, &L->caller, L->id.uid);
+	if (why)
+		die_policy("uid %u may not launch for uid %u: %s",
+			   (unsigned)L->caller.uid, (unsigned)L->id.uid, why);
+	debugf("caller uid %u, target %s (uid %u gid %u), vhost '%s'",
+	       (unsigned)L->caller.uid, L->id.user, (unsigned)L->id.uid,
+	       (unsigned)L->id.gid, L->o.vhost ? L->o.vhost : "");
+}
+
+/* The server template: -f, else namespaceConf, else NULL (built in). */
+static char *
+server_template(struct launch *L)
+{
+	struct tmpl_err err = { .code = 0 };
+	char *p;
+
+	if (L->o.tmpl)
+		return strdup(L->o.tmpl);
+	if (!L->conf.namespace_conf)
+		return NULL;
+	p = conf_expand_path(L->conf.namespace_conf, L->conf.server_root,
+			     NULL, NULL, &err);
+	if (!p)
+		die_err(&err);
+	return p;
+}
+
+static char *
+vhost_template(struct launch *L)
+{
+	const struct conf_vhost *vh;
+	struct tmpl_err err = { .code = 0 };
+	char *p;
+
+	if (L->o.vtmpl)
+		return strdup(L->o.vtmpl);
+	vh = L->o.vhost ? conf_vhost(&L->conf, L->o.vhost) : NULL;
+	if (!vh || !vh->conf_vh_add)
+		return NULL;
+	p = conf_expand_path(vh->conf_vh_add, L->conf.server_root,
+			     vh->vh_root, &vh->pos, &err);
+	if (!p)
+		die_err(&err);
+	return p;
+}
+
+/* Parse one template (a file, or the built-in default when @path is
+ * NULL), expand it for the target and merge it into the effective list. */
+static void
+add_template(struct launch *L, const char *path)
+{
+	const struct tmpl_ident ident = { L->id.uid, L->id.gid, L->id.user,
+					  L->id.home };
+	struct tmpl_err err = { .code = 0 };
+	bool root = L->caller.uid == 0;
+	struct tmpl raw;
+	char *buf = NULL;
+	size_t len;
+	int r = 0;
+
+	tmpl_init(&raw);
+	if (path) {
+		r = file_load(path, !root, root ? (uid_t)-1 : L->caller.uid,
+			      L->caller.gid, TMPL_MAX_FILE, &buf, &len, &err);
+		if (r == -ENOENT)
+			die("%s: %s", path, strerror(ENOENT));
+		if (r == 0)
+			r = tmpl_parse_buf(&raw, path, buf, len, &err);
+		free(buf);
+	} else {
+		r = tmpl_parse_buf(&raw, tmpl_default_name, tmpl_default_text,
+				   strlen(tmpl_default_text), &err);
+	}
+	if (r == 0)
+		r = tmpl_expand(&raw, &ident, &err);
+	if (r == 0)
+		r = tmpl_merge(&L->ops, &raw, &err);
+	tmpl_free(&raw);
+	if (r < 0)
+		die_err(&err);
+}
+
+void
+launch_templates(struct launch *L)
+{
+	tmpl_init(&L->ops);
+	L->files[0] = server_template(L);
+	L->files[1] = vhost_template(L);
+	add_template(L, L->files[0]);
+	if (L->files[1])
+		add_template(L, L->files[1]);
+}
+
+int
+launch_print_check(struct launch *L)
+{
+	char line[8300];
+
+	for (size_t i = 0; i < L->ops.n; i++) {
+		const struct tmpl_op *op = &L->ops.ops[i];
+
+		tmpl_op_format(op, line, sizeof(line));
+		printf("%s:%u: %s\n", op->pos.file, op->pos.line, line);
+	}
+	printf("# %zu ops for %s (uid %u); namespaces %s\n", L->ops.n,
+	       L->id.user, (unsigned)L->id.uid,
+	       conf_ns_enabled(&L->conf, L->o.vhost) ? "enabled" :
+	       "disabled by the configuration");
+	return fflush(stdout) == 0 ? 0 : EXIT_NSCELL;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * nscell: run a command as a target user inside a sandbox of namespaces
+ * built from a namespace template.  main() reads as the list of phases.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "launch.h"
+#include "log.h"
+#include "priv.h"
+
+static const char usage_text[] =
+	"usage: nscell [-u USER|UID] [-s VHOST] [-f TEMPLATE] "
+	"[-2 VHOST_TEMPLATE] [-d DIR]\n"
+	"              [-v] [-n] [--check] [--] COMMAND [ARG...]\n"
+	"  -u USER   target user (root and allowCaller members only; "
+	"default: yourself)\n"
+	"  -s VHOST  vhost name (its persisted set and vhost template)\n"
+	"  -f FILE   server-level namespace template (default: namespaceConf,"
+	" else built in)\n"
+	"  -2 FILE   vhost template, layered on top\n"
+	"  -d DIR    working directory inside (default: home, else /)\n"
+	"  -v        one line per template op on stderr\n"
+	"  -n        one-shot: build a fresh sandbox, persist nothing\n"
+	"  --check   print the effective op list and exit\n"
+	"  -h, --help, --version\n";
+
+static void
+usage(int code)
+{
+	dprintf(code ? STDERR_FILENO : STDOUT_FILENO, "%s", usage_text);
+	_exit(code);
+}
+
+static const char *
+arg(const char *s, size_t max, const char *what)
+{
+	if (strlen(s) > max)
+		die("%s: argument too long", what);
+	return s;
+}
+
+static void
+parse_args(int argc, char **argv, struct launch_opts *o)
+{
+	static const struct option lopts[] = {
+		{ "check", no_argument, NULL, 'C' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+u:s:f:2:d:vnh", lopts,
+				NULL)) != -1) {
+		switch (c) {
+		case 'u': o->user = arg(optarg, 255, "-u"); break;
+		case 's': o->vhost = arg(optarg, 255, "-s"); break;
+		case 'f': o->tmpl = arg(optarg, PATH_MAX - 1, "-f"); break;
+		case '2': o->vtmpl = arg(optarg, PATH_MAX - 1, "-2"); break;
+		case 'd': o->dir = arg(optarg, PATH_MAX - 1, "-d"); break;
+		case 'v': o->verbose = true; break;
+		case 'n': o->oneshot = true; break;
+		case 'C': o->check = true; break;
+		case 'h': usage(0); break;
+		case 'V': dprintf(STDOUT_FILENO, "nscell %s\n",
+				  NSCELL_VERSION); _exit(0);
+		default:
+			dprintf(STDERR_FILENO, "nscell: unknown option or "
+				"missing argument: %s\n", argv[optind - 1]);
+			usage(EXIT_NSCELL);
+		}
+	}
+	o->cmd = argv + optind;
+	if (!o->check && !o->cmd[0])
+		usage(EXIT_NSCELL);
+	if (o->vhost && !conf_vhost_name_ok(o->vhost))
+		die("-s %s: a vhost name is one path component of "
+		    "[A-Za-z0-9._-], not . or ..", o->vhost);
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+	struct launch L;
+
+	/* PwnKit (CVE-2021-4034): with argc 0, argv[1] would be envp[0]. */
+	if (argc < 1 || !argv || !argv[0])
+		_exit(EXIT_NSCELL);
+	priv_init();
+	parse_args(argc, argv, &L.o);
+	log_init();
+	launch_load_config(&L);
+	launch_identify(&L);
+	launch_templates(&L);
+	if (L.o.check)
+		return launch_print_check(&L);
+	return launch_run(&L, envp);
+}

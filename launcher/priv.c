@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Root-only code: every id and capability change of the launcher.
+ * See priv.h for the phases and their order.
+ */
+#define _GNU_SOURCE
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "priv.h"
+#include "sysutil.h"
+
+void
+priv_init(void)
+{
+	struct stat st;
+
+	/* Never let the caller ptrace or read the memory of a process that
+	 * holds root (CVE-2016-8659, CVE-2026-41163). */
+	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
+		die("prctl(PR_SET_DUMPABLE): %s", strerror(errno));
+	/* fds 0-2 must exist, or files we open would take their place. */
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fstat(fd, &st) < 0 && open("/dev/null", O_RDWR) != fd)
+			_exit(EXIT_NSCELL);
+	}
+	/* Nothing the caller left open reaches the sandbox (CVE-2024-21626). */
+	close_fds_from(3);
+	if (geteuid() != 0)
+		die("not installed setuid root (euid %u)",
+		    (unsigned)geteuid());
+}
+
+void
+priv_to_caller(void)
+{
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	capng_clear(CAPNG_SELECT_BOTH);
+	if (capng_change_id((int)uid, (int)gid, CAPNG_CLEAR_BOUNDING |
+			    CAPNG_CLEAR_AMBIENT) < 0)
+		die("cannot drop privileges to uid %u", (unsigned)uid);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+	if (priv_verify(uid, gid) < 0)
+		die("privileges still held after dropping to uid %u",
+		    (unsigned)uid);
+}
+
+void
+priv_drop(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
+	  int userns_fd)
+{
+	int r;
+
+	/* Groups first, in the initial user namespace: inside a user
+	 * namespace that maps only the target ids they could not be set. */
+	if (setgroups(n_groups, groups) < 0)
+		die("setgroups: %s", strerror(errno));
+	if (userns_fd >= 0 && setns(userns_fd, CLONE_NEWUSER) < 0)
+		die("setns(user): %s", strerror(errno));
+	capng_get_caps_process();
+	capng_clear(CAPNG_SELECT_BOTH);
+	r = capng_change_id((int)uid, (int)gid, CAPNG_CLEAR_BOUNDING |
+			    CAPNG_CLEAR_AMBIENT);
+	if (r < 0)
+		die("cannot change to uid %u gid %u (libcap-ng %d)",
+		    (unsigned)uid, (unsigned)gid, r);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("prctl(PR_SET_NO_NEW_PRIVS): %s", strerror(errno));
+	r = priv_verify(uid, gid);
+	if (r < 0)
+		die("privilege drop could not be verified: %s", strerror(-r));
+}
+
+void
+priv_monitor(void)
+{
+	/* Root's uid, no capability but CAP_KILL, and nothing in the
+	 * bounding set: enough to forward signals to the command, which runs
+	 * as another uid.  The caller can still signal us (real uid), and
+	 * cannot ptrace us (not dumpable, euid 0). */
+	capng_clear(CAPNG_SELECT_BOTH);
+	capng_update(CAPNG_ADD, CAPNG_EFFECTIVE | CAPNG_PERMITTED, CAP_KILL);
+	if (capng_apply(CAPNG_SELECT_BOTH) < 0 ||
+	    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		die("cannot drop the monitor's capabilities");
+}
+
+static int
+caps_empty(void)
+{
+	struct __user_cap_header_struct h = {
+		.version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0)
+		return -errno;
+	for (int i = 0; i < 2; i++) {
+		if (d[i].effective || d[i].permitted || d[i].inheritable)
+			return -EPERM;
+	}
+	for (int cap = 0; cap < 64; cap++) {
+		int b = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+
+		if (b < 0)
+			break;	/* past the last capability */
+		if (b > 0 || prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET,
+				   cap, 0, 0) > 0)
+			return -EPERM;
+	}
+	return 0;
+}
+
+int
+priv_verify(uid_t uid, gid_t gid)
+{
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return -errno;
+	if (ru != uid || eu != uid || su != uid || rg != gid || eg != gid ||
+	    sg != gid)
+		return -EPERM;
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return -EPERM;
+	if (uid != 0 && (setuid(0) == 0 || setgid(0) == 0))
+		return -EPERM;
+	return caps_empty();
+}

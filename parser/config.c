@@ -1,0 +1,913 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * /etc/nscell/nscell.conf parser.  Pure: it works on a buffer the caller
+ * read, keeps no state outside its arguments and makes no system call.
+ *
+ * Grammar (one setting per line):
+ *   - tokens are separated by spaces or tabs; a token may be quoted with
+ *     '"' or '\'' (no escapes) to hold blanks, and a closing quote must be
+ *     followed by a separator or the end of the line;
+ *   - an unquoted token starting with '#' starts a comment that runs to
+ *     the end of the line; blank lines are skipped;
+ *   - control characters other than tab (NUL, CR included) and lines over
+ *     TMPL_MAX_LINE bytes are errors;
+ *   - "vhost NAME {" opens a block on one line; "}" alone closes it.
+ *
+ * On error @c holds what was parsed so far and must still be released
+ * with conf_free(); @err says where and why.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config.h"
+
+#define SHOW 200 /* at most this many bytes of a token in a message */
+#define MAX_UID 4294967294u /* (uid_t)-1 is never a uid */
+
+struct tok {
+	const char *s; /* not NUL-terminated */
+	size_t len;
+	unsigned col; /* 1-based column of the token (its quote if any) */
+	bool quoted;
+};
+
+struct cursor {
+	const char *l;
+	size_t len;
+	size_t i;
+};
+
+struct pstate {
+	struct nscell_conf *c;
+	struct tmpl_err *err;
+	const char *file;
+	unsigned line;
+	bool in_vh;	  /* inside the block c->vhosts[n_vhosts - 1] */
+	unsigned seen;	  /* single-valued server keys already set */
+	unsigned vh_seen; /* same for the current vhost block */
+};
+
+/* Why a template path (namespaceConf, namespaceConfVhAdd) is refused. */
+enum tp_err {
+	TP_OK,
+	TP_UNKNOWN_SYM,
+	TP_VH_HERE,
+	TP_DOLLAR,
+	TP_RELATIVE,
+};
+
+/* What set_path() accepts. */
+enum path_kind {
+	PATH_ABS,	  /* an absolute path */
+	PATH_TMPL_SERVER, /* absolute or $SERVER_ROOT/... */
+	PATH_TMPL_VH,	  /* absolute, $SERVER_ROOT/... or $VH_ROOT/... */
+};
+
+enum sym {
+	SYM_NONE,
+	SYM_SERVER,
+	SYM_VH,
+	SYM_BAD,
+};
+
+static void __attribute__((format(printf, 4, 0)))
+verr(struct tmpl_err *err, const struct tmpl_pos *pos, int code,
+     const char *fmt, va_list ap)
+{
+	if (!err)
+		return;
+	if (pos)
+		err->pos = *pos;
+	else
+		memset(&err->pos, 0, sizeof(err->pos));
+	err->code = code;
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+}
+
+static int __attribute__((format(printf, 4, 5)))
+set_err(struct tmpl_err *err, const struct tmpl_pos *pos, int code,
+	const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(err, pos, code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* A syntax error (-EINVAL) at @line:@col of the file being parsed. */
+static int __attribute__((format(printf, 4, 5)))
+perr_at(struct pstate *ps, unsigned line, unsigned col, const char *fmt, ...)
+{
+	struct tmpl_pos pos = {ps->file, line, col};
+	va_list ap;
+
+	va_start(ap, fmt);
+	verr(ps->err, &pos, -EINVAL, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+#define perr(ps, col, ...) perr_at((ps), (ps)->line, (col), __VA_ARGS__)
+#define TOKF(t) (int)((t)->len > SHOW ? SHOW : (t)->len), (t)->s
+
+static int
+nomem(struct pstate *ps)
+{
+	return set_err(ps->err, NULL, -ENOMEM, "out of memory");
+}
+
+static bool
+tok_is(const struct tok *t, const char *s)
+{
+	return t->len == strlen(s) && memcmp(t->s, s, t->len) == 0;
+}
+
+static char *
+tok_dup(const struct tok *t)
+{
+	char *p = malloc(t->len + 1);
+
+	if (p) {
+		memcpy(p, t->s, t->len);
+		p[t->len] = '\0';
+	}
+	return p;
+}
+
+static bool
+is_blank(char ch)
+{
+	return ch == ' ' || ch == '\t';
+}
+
+static int
+quoted_tok(struct pstate *ps, struct cursor *cu, struct tok *t)
+{
+	char q = cu->l[cu->i++];
+
+	t->s = cu->l + cu->i;
+	while (cu->i < cu->len && cu->l[cu->i] != q)
+		cu->i++;
+	if (cu->i == cu->len)
+		return perr(ps, t->col, "unterminated quote");
+	t->len = (size_t)(cu->l + cu->i - t->s);
+	t->quoted = true;
+	cu->i++;
+	if (cu->i < cu->len && !is_blank(cu->l[cu->i]))
+		return perr(ps, (unsigned)cu->i + 1,
+			    "text after closing quote");
+	return 1;
+}
+
+/* 1: a token in @t; 0: end of line or comment; <0: error. */
+static int
+next_tok(struct pstate *ps, struct cursor *cu, struct tok *t)
+{
+	char ch;
+
+	while (cu->i < cu->len && is_blank(cu->l[cu->i]))
+		cu->i++;
+	if (cu->i == cu->len || cu->l[cu->i] == '#') {
+		cu->i = cu->len;
+		return 0;
+	}
+	t->col = (unsigned)cu->i + 1;
+	ch = cu->l[cu->i];
+	if (ch == '"' || ch == '\'')
+		return quoted_tok(ps, cu, t);
+	t->s = cu->l + cu->i;
+	t->quoted = false;
+	while (cu->i < cu->len && !is_blank(cu->l[cu->i])) {
+		ch = cu->l[cu->i];
+		if (ch == '"' || ch == '\'')
+			return perr(ps, (unsigned)cu->i + 1,
+				    "quote inside a token");
+		cu->i++;
+	}
+	t->len = (size_t)(cu->l + cu->i - t->s);
+	return 1;
+}
+
+/* No further token on the line. */
+static int
+no_more(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok extra;
+	int r = next_tok(ps, cu, &extra);
+
+	if (r > 0)
+		return perr(ps, extra.col, "too many values for %.*s",
+			    TOKF(key));
+	return r;
+}
+
+/* Exactly one value after @key. */
+static int
+one_value(struct pstate *ps, struct cursor *cu, const struct tok *key,
+	  struct tok *val)
+{
+	int r = next_tok(ps, cu, val);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return perr(ps, key->col, "missing value for %.*s", TOKF(key));
+	return no_more(ps, cu, key);
+}
+
+static size_t
+min_sz(size_t a, size_t b)
+{
+	return a < b ? a : b;
+}
+
+static enum sym
+lead_sym(const char *s, size_t len, size_t *symlen)
+{
+	static const char *const names[] = {"$SERVER_ROOT", "$VH_ROOT"};
+	size_t i, n;
+
+	*symlen = 0;
+	if (len == 0 || s[0] != '$')
+		return SYM_NONE;
+	for (i = 0; i < 2; i++) {
+		n = strlen(names[i]);
+		if (len >= n && memcmp(s, names[i], n) == 0 &&
+		    (len == n || s[n] == '/')) {
+			*symlen = n;
+			return i == 0 ? SYM_SERVER : SYM_VH;
+		}
+	}
+	return SYM_BAD;
+}
+
+/* Check a template path: absolute, or a leading symbol then "/..." */
+static enum tp_err
+tpath_check(const char *s, size_t len, bool allow_vh, enum sym *sym,
+	    size_t *symlen)
+{
+	*sym = lead_sym(s, len, symlen);
+	if (*sym == SYM_BAD)
+		return TP_UNKNOWN_SYM;
+	if (*sym == SYM_VH && !allow_vh)
+		return TP_VH_HERE;
+	if (memchr(s + *symlen, '$', len - *symlen))
+		return TP_DOLLAR;
+	if (*sym == SYM_NONE && (len == 0 || s[0] != '/'))
+		return TP_RELATIVE;
+	return TP_OK;
+}
+
+static int
+tpath_err(struct tmpl_err *err, const struct tmpl_pos *pos, enum tp_err e,
+	  const char *s, size_t len)
+{
+	int n = (int)min_sz(len, SHOW);
+
+	switch (e) {
+	case TP_UNKNOWN_SYM:
+		return set_err(err, pos, -EINVAL, "unknown symbol in '%.*s'", n,
+			       s);
+	case TP_VH_HERE:
+		return set_err(err, pos, -EINVAL,
+			       "$VH_ROOT is not valid in namespaceConf");
+	case TP_DOLLAR:
+		return set_err(err, pos, -EINVAL,
+			       "'$' is only allowed at the start of '%.*s'", n,
+			       s);
+	case TP_RELATIVE:
+		return set_err(err, pos, -EINVAL, "relative path '%.*s'", n, s);
+	case TP_OK:
+	default:
+		return 0;
+	}
+}
+
+/* Replace *@dst with a copy of @t after checking it is a path. */
+static int
+set_path(struct pstate *ps, char **dst, const struct tok *t,
+	 enum path_kind kind)
+{
+	struct tmpl_pos pos = {ps->file, ps->line, t->col};
+	enum sym sym;
+	size_t sl;
+	enum tp_err e;
+	char *p;
+
+	if (kind != PATH_ABS) {
+		e = tpath_check(t->s, t->len, kind == PATH_TMPL_VH, &sym, &sl);
+		if (e != TP_OK)
+			return tpath_err(ps->err, &pos, e, t->s, t->len);
+	} else if (t->len == 0 || t->s[0] != '/') {
+		return perr(ps, t->col, "relative path '%.*s'", TOKF(t));
+	}
+	p = tok_dup(t);
+	if (!p)
+		return nomem(ps);
+	free(*dst);
+	*dst = p;
+	return 0;
+}
+
+/*
+ * Normalise an absolute path in place: collapse "//", drop "." and a
+ * trailing "/".  -EINVAL on a ".." component.
+ */
+static int
+norm_abs(char *p)
+{
+	char *w = p;
+	const char *r = p;
+	size_t n;
+
+	while (*r) {
+		while (*r == '/')
+			r++;
+		n = strcspn(r, "/");
+		if (n == 0 || (n == 1 && r[0] == '.')) {
+			r += n;
+			continue;
+		}
+		if (n == 2 && r[0] == '.' && r[1] == '.')
+			return -EINVAL;
+		*w++ = '/';
+		memmove(w, r, n);
+		w += n;
+		r += n;
+	}
+	if (w == p)
+		*w++ = '/';
+	*w = '\0';
+	return 0;
+}
+
+static bool
+name_char_ok(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
+}
+
+static bool
+vhost_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > 255)
+		return false;
+	if ((len == 1 && s[0] == '.') ||
+	    (len == 2 && s[0] == '.' && s[1] == '.'))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!name_char_ok(s[i]))
+			return false;
+	return true;
+}
+
+bool
+conf_vhost_name_ok(const char *name)
+{
+	if (!name)
+		return false;
+	return vhost_name_ok(name, strnlen(name, 256));
+}
+
+/* [A-Za-z0-9._-]+ with an optional final '$', at most 255 bytes. */
+static bool
+caller_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > 255)
+		return false;
+	if (len > 1 && s[len - 1] == '$')
+		len--;
+	if (len == 0)
+		return false;
+	for (i = 0; i < len; i++)
+		if (!name_char_ok(s[i]))
+			return false;
+	return true;
+}
+
+/* Decimal 0..MAX_UID, no sign, no leading zero. */
+static bool
+parse_uid(const struct tok *t, uint32_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (t->len == 0 || t->len > 10 || (t->len > 1 && t->s[0] == '0'))
+		return false;
+	for (i = 0; i < t->len; i++) {
+		if (t->s[i] < '0' || t->s[i] > '9')
+			return false;
+		v = v * 10 + (uint64_t)(t->s[i] - '0');
+	}
+	if (v > MAX_UID)
+		return false;
+	*out = (uint32_t)v;
+	return true;
+}
+
+static struct conf_vhost *
+cur_vh(struct pstate *ps)
+{
+	return &ps->c->vhosts[ps->c->n_vhosts - 1];
+}
+
+static int
+do_min_uid(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (!parse_uid(&v, &ps->c->min_uid))
+		return perr(ps, v.col, "bad number '%.*s'", TOKF(&v));
+	return 0;
+}
+
+static int
+do_ns(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	enum conf_ns ns;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (tok_is(&v, "0"))
+		ns = CONF_NS_UNSET;
+	else if (tok_is(&v, "1"))
+		ns = CONF_NS_OFF;
+	else if (tok_is(&v, "2"))
+		ns = CONF_NS_ON;
+	else
+		return perr(ps, v.col, "namespace must be 0, 1 or 2");
+	if (ps->in_vh)
+		cur_vh(ps)->ns = ns;
+	else
+		ps->c->ns = ns;
+	return 0;
+}
+
+static int
+do_ns_conf(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	return set_path(ps, &ps->c->namespace_conf, &v, PATH_TMPL_SERVER);
+}
+
+static int
+do_server_root(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	return r < 0 ? r : set_path(ps, &ps->c->server_root, &v, PATH_ABS);
+}
+
+static int
+do_vh_root(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	return r < 0 ? r : set_path(ps, &cur_vh(ps)->vh_root, &v, PATH_ABS);
+}
+
+static int
+do_vh_add(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	return set_path(ps, &cur_vh(ps)->conf_vh_add, &v, PATH_TMPL_VH);
+}
+
+static int
+do_persist(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	char *p = NULL;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	r = set_path(ps, &p, &v, PATH_ABS);
+	if (r < 0)
+		return r;
+	if (norm_abs(p) < 0)
+		r = perr(ps, v.col, "'..' in path '%.*s'", TOKF(&v));
+	else if (strcmp(p, "/") == 0)
+		r = perr(ps, v.col, "persistDir must not be '/'");
+	if (r < 0) {
+		free(p);
+		return r;
+	}
+	free(ps->c->persist_dir);
+	ps->c->persist_dir = p;
+	return 0;
+}
+
+static int
+add_caller(struct pstate *ps, const struct tok *t)
+{
+	struct nscell_conf *c = ps->c;
+	bool grp = t->len > 0 && t->s[0] == '@';
+	struct tok name = *t;
+	char ***list = grp ? &c->allow_groups : &c->allow_users;
+	size_t *n = grp ? &c->n_allow_groups : &c->n_allow_users;
+	char **nl;
+	size_t i;
+
+	if (grp) {
+		name.s++;
+		name.len--;
+	}
+	if (!caller_name_ok(name.s, name.len))
+		return perr(ps, t->col, "bad caller name '%.*s'", TOKF(t));
+	for (i = 0; i < *n; i++)
+		if (tok_is(&name, (*list)[i]))
+			return 0; /* already allowed */
+	if (c->n_allow_users + c->n_allow_groups >= CONF_MAX_CALLERS)
+		return perr(ps, t->col, "more than %d allowCaller names",
+			    CONF_MAX_CALLERS);
+	nl = realloc(*list, (*n + 1) * sizeof(*nl));
+	if (!nl)
+		return nomem(ps);
+	*list = nl;
+	nl[*n] = tok_dup(&name);
+	if (!nl[*n])
+		return nomem(ps);
+	(*n)++;
+	return 0;
+}
+
+static int
+do_allow(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok t;
+	bool got = false;
+	int r;
+
+	while ((r = next_tok(ps, cu, &t)) > 0) {
+		got = true;
+		r = add_caller(ps, &t);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	if (!got)
+		return perr(ps, key->col, "missing value for %.*s", TOKF(key));
+	return 0;
+}
+
+static int
+vhost_header(struct pstate *ps, struct cursor *cu, const struct tok *key,
+	     struct tok *name)
+{
+	struct tok brace;
+	int r = next_tok(ps, cu, name);
+
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return perr(ps, key->col, "missing value for vhost");
+	r = next_tok(ps, cu, &brace);
+	if (r < 0)
+		return r;
+	if (r == 0)
+		return perr(ps, key->col, "missing '{' after vhost '%.*s'",
+			    TOKF(name));
+	if (brace.quoted || !tok_is(&brace, "{"))
+		return perr(ps, brace.col, "expected '{', found '%.*s'",
+			    TOKF(&brace));
+	r = no_more(ps, cu, key);
+	if (r < 0)
+		return r;
+	if (!vhost_name_ok(name->s, name->len))
+		return perr(ps, name->col, "bad vhost name '%.*s'", TOKF(name));
+	return 0;
+}
+
+static int
+do_vhost(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct nscell_conf *c = ps->c;
+	struct conf_vhost *v;
+	struct tok name;
+	size_t i;
+	int r;
+
+	if (ps->in_vh)
+		return perr(ps, key->col, "nested vhost block");
+	r = vhost_header(ps, cu, key, &name);
+	if (r < 0)
+		return r;
+	for (i = 0; i < c->n_vhosts; i++)
+		if (tok_is(&name, c->vhosts[i].name))
+			return perr(ps, name.col, "duplicate vhost '%.*s'",
+				    TOKF(&name));
+	if (c->n_vhosts >= CONF_MAX_VHOSTS)
+		return perr(ps, name.col, "more than %d vhost blocks",
+			    CONF_MAX_VHOSTS);
+	/* Capacity is 8, then the next power of two: grow when full. */
+	if (c->n_vhosts == 0 ||
+	    (c->n_vhosts >= 8 && (c->n_vhosts & (c->n_vhosts - 1)) == 0)) {
+		v = realloc(c->vhosts,
+			    (c->n_vhosts ? c->n_vhosts * 2 : 8) * sizeof(*v));
+		if (!v)
+			return nomem(ps);
+		c->vhosts = v;
+	}
+	v = &c->vhosts[c->n_vhosts];
+	memset(v, 0, sizeof(*v));
+	v->name = tok_dup(&name);
+	if (!v->name)
+		return nomem(ps);
+	v->pos = (struct tmpl_pos){ps->file, ps->line, key->col};
+	c->n_vhosts++;
+	ps->in_vh = true;
+	ps->vh_seen = 0;
+	return 0;
+}
+
+enum {
+	L_SERVER = 1u << 0,
+	L_VHOST = 1u << 1,
+};
+
+struct key_def {
+	const char *name;
+	unsigned levels; /* where the key may appear */
+	unsigned bit;	 /* single-valued keys: for "duplicate key" */
+	int (*fn)(struct pstate *ps, struct cursor *cu, const struct tok *key);
+};
+
+static const struct key_def keys[] = {
+    {"allowCaller", L_SERVER, 0, do_allow},
+    {"minUid", L_SERVER, 1u << 0, do_min_uid},
+    {"namespace", L_SERVER | L_VHOST, 1u << 1, do_ns},
+    {"namespaceConf", L_SERVER, 1u << 2, do_ns_conf},
+    {"serverRoot", L_SERVER, 1u << 3, do_server_root},
+    {"persistDir", L_SERVER, 1u << 4, do_persist},
+    {"vhRoot", L_VHOST, 1u << 5, do_vh_root},
+    {"namespaceConfVhAdd", L_VHOST, 1u << 6, do_vh_add},
+    /* both levels so that do_vhost can say "nested" */
+    {"vhost", L_SERVER | L_VHOST, 0, do_vhost},
+};
+
+static int
+dispatch(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	const struct key_def *k = NULL;
+	unsigned *seen;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && !k; i++)
+		if (tok_is(key, keys[i].name))
+			k = &keys[i];
+	if (!k)
+		return perr(ps, key->col, "unknown key '%.*s'", TOKF(key));
+	if (ps->in_vh && !(k->levels & L_VHOST))
+		return perr(ps, key->col,
+			    "'%s' is not valid inside a vhost block", k->name);
+	if (!ps->in_vh && !(k->levels & L_SERVER))
+		return perr(ps, key->col,
+			    "'%s' is only valid inside a vhost block", k->name);
+	seen = ps->in_vh ? &ps->vh_seen : &ps->seen;
+	if (*seen & k->bit)
+		return perr(ps, key->col, "duplicate key '%s'", k->name);
+	*seen |= k->bit;
+	return k->fn(ps, cu, key);
+}
+
+static int
+close_block(struct pstate *ps, struct cursor *cu, const struct tok *t)
+{
+	struct tok extra;
+	int r;
+
+	if (!ps->in_vh)
+		return perr(ps, t->col, "'}' without a vhost block");
+	r = next_tok(ps, cu, &extra);
+	if (r < 0)
+		return r;
+	if (r > 0)
+		return perr(ps, extra.col, "text after '}'");
+	ps->in_vh = false;
+	return 0;
+}
+
+static int
+check_bytes(struct pstate *ps, const char *l, size_t len)
+{
+	unsigned char ch;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (i == TMPL_MAX_LINE)
+			return perr(ps, (unsigned)i + 1,
+				    "line longer than %d bytes", TMPL_MAX_LINE);
+		ch = (unsigned char)l[i];
+		if (ch == '\0')
+			return perr(ps, (unsigned)i + 1, "NUL byte");
+		if ((ch < 0x20 && ch != '\t') || ch == 0x7f)
+			return perr(ps, (unsigned)i + 1,
+				    "control character 0x%02x", ch);
+	}
+	return 0;
+}
+
+static int
+parse_line(struct pstate *ps, const char *l, size_t len)
+{
+	struct cursor cu = {l, len, 0};
+	struct tok key;
+	int r = check_bytes(ps, l, len);
+
+	if (r < 0)
+		return r;
+	r = next_tok(ps, &cu, &key);
+	if (r <= 0)
+		return r;
+	if (!key.quoted && tok_is(&key, "}"))
+		return close_block(ps, &cu, &key);
+	return dispatch(ps, &cu, &key);
+}
+
+int
+conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
+	       size_t len, struct tmpl_err *err)
+{
+	struct pstate ps = {.c = c, .err = err, .file = file};
+	const char *nl;
+	size_t off = 0, ll;
+	int r;
+
+	if (err)
+		memset(err, 0, sizeof(*err));
+	if (!c || (!buf && len))
+		return set_err(err, NULL, -EINVAL, "no configuration given");
+	if (len > CONF_MAX_FILE)
+		return set_err(err, NULL, -EFBIG, "%s: larger than %d bytes",
+			       file ? file : "configuration", CONF_MAX_FILE);
+	while (off < len) {
+		ps.line++;
+		nl = memchr(buf + off, '\n', len - off);
+		ll = nl ? (size_t)(nl - (buf + off)) : len - off;
+		r = parse_line(&ps, buf + off, ll);
+		if (r < 0)
+			return r;
+		off += ll + 1;
+	}
+	if (ps.in_vh)
+		return perr_at(&ps, cur_vh(&ps)->pos.line, cur_vh(&ps)->pos.col,
+			       "unclosed vhost block");
+	return 0;
+}
+
+int
+conf_init(struct nscell_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->min_uid = CONF_DEFAULT_MIN_UID;
+	c->ns = CONF_NS_ON;
+	c->persist_dir = strdup(CONF_DEFAULT_PERSIST);
+	return c->persist_dir ? 0 : -ENOMEM;
+}
+
+static void
+free_list(char **l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(l[i]);
+	free(l);
+}
+
+void
+conf_free(struct nscell_conf *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	free_list(c->allow_users, c->n_allow_users);
+	free_list(c->allow_groups, c->n_allow_groups);
+	free(c->namespace_conf);
+	free(c->server_root);
+	free(c->persist_dir);
+	for (i = 0; i < c->n_vhosts; i++) {
+		free(c->vhosts[i].name);
+		free(c->vhosts[i].vh_root);
+		free(c->vhosts[i].conf_vh_add);
+	}
+	free(c->vhosts);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct conf_vhost *
+conf_vhost(const struct nscell_conf *c, const char *name)
+{
+	size_t i;
+
+	if (!c || !name)
+		return NULL;
+	for (i = 0; i < c->n_vhosts; i++)
+		if (strcmp(c->vhosts[i].name, name) == 0)
+			return &c->vhosts[i];
+	return NULL;
+}
+
+bool
+conf_ns_enabled(const struct nscell_conf *c, const char *vhost)
+{
+	const struct conf_vhost *v = conf_vhost(c, vhost);
+
+	if (!c)
+		return false;
+	if (v && v->ns == CONF_NS_OFF)
+		return false;
+	if (v && v->ns == CONF_NS_ON)
+		return c->ns != CONF_NS_OFF;
+	/* vhost 0 or no block: the server level, where 0 means disabled */
+	return c->ns == CONF_NS_ON;
+}
+
+static char *
+join(const char *val, const char *rest, const struct tmpl_pos *pos,
+     struct tmpl_err *err)
+{
+	size_t vl = strlen(val), rl;
+	char *out;
+
+	if (vl && val[vl - 1] == '/' && rest[0] == '/')
+		rest++;
+	rl = strlen(rest);
+	if (vl > TMPL_MAX_PATH || rl > TMPL_MAX_PATH - vl) {
+		set_err(err, pos, -ENAMETOOLONG, "path longer than %d bytes",
+			TMPL_MAX_PATH);
+		return NULL;
+	}
+	out = malloc(vl + rl + 1);
+	if (!out) {
+		set_err(err, NULL, -ENOMEM, "out of memory");
+		return NULL;
+	}
+	memcpy(out, val, vl);
+	memcpy(out + vl, rest, rl + 1);
+	if (out[0] != '/') {
+		set_err(err, pos, -EINVAL, "relative path '%.*s'",
+			(int)min_sz(vl + rl, SHOW), out);
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+char *
+conf_expand_path(const char *path, const char *server_root, const char *vh_root,
+		 const struct tmpl_pos *pos, struct tmpl_err *err)
+{
+	const char *val = "";
+	enum tp_err e;
+	enum sym sym;
+	size_t sl;
+
+	if (!path) {
+		set_err(err, pos, -EINVAL, "no path");
+		return NULL;
+	}
+	e = tpath_check(path, strlen(path), true, &sym, &sl);
+	if (e != TP_OK) {
+		tpath_err(err, pos, e, path, strlen(path));
+		return NULL;
+	}
+	if (sym == SYM_SERVER)
+		val = server_root;
+	else if (sym == SYM_VH)
+		val = vh_root;
+	if (sym != SYM_NONE && (!val || !*val)) {
+		set_err(err, pos, -EINVAL, "%s is not set",
+			sym == SYM_SERVER ? "$SERVER_ROOT" : "$VH_ROOT");
+		return NULL;
+	}
+	return join(val, path + sl, pos, err);
+}

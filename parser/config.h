@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * /etc/nscell/nscell.conf: pure parser (no system calls, no globals).
+ *
+ *   # comment
+ *   allowCaller www-data @www-data     (users, and groups written @group)
+ *   minUid 1000
+ *   namespace 2                        (0 not set, 1 off, 2 enabled)
+ *   namespaceConf $SERVER_ROOT/conf/ns.conf
+ *   serverRoot /usr/local/lsws
+ *   persistDir /var/lsns
+ *   vhost example.com {
+ *       namespace 2
+ *       vhRoot /srv/example.com
+ *       namespaceConfVhAdd $VH_ROOT/ns.conf
+ *   }
+ */
+#ifndef NSCELL_CONFIG_H
+#define NSCELL_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "template.h"	/* struct tmpl_err */
+
+#define CONF_DEFAULT_MIN_UID	1000u
+#define CONF_DEFAULT_PERSIST	"/var/lsns"
+#define CONF_MAX_VHOSTS		4096
+#define CONF_MAX_CALLERS	256
+#define CONF_MAX_FILE		(1024 * 1024)
+
+enum conf_ns {
+	CONF_NS_UNSET = 0,	/* server: disabled ("not set"); vhost: inherit */
+	CONF_NS_OFF = 1,
+	CONF_NS_ON = 2,
+};
+
+struct conf_vhost {
+	char *name;
+	enum conf_ns ns;	/* CONF_NS_UNSET when not written */
+	char *vh_root;		/* NULL when not written */
+	char *conf_vh_add;	/* NULL when not written */
+	struct tmpl_pos pos;	/* the "vhost" line */
+};
+
+struct nscell_conf {
+	char **allow_users;	/* allowCaller names without '@' */
+	size_t n_allow_users;
+	char **allow_groups;	/* allowCaller names given as @group */
+	size_t n_allow_groups;
+	uint32_t min_uid;	/* default CONF_DEFAULT_MIN_UID; 0 is never a
+				 * target whatever this says */
+	enum conf_ns ns;	/* server level; CONF_NS_ON when not written */
+	char *namespace_conf;	/* NULL: built-in default template */
+	char *server_root;	/* NULL when not written */
+	char *persist_dir;	/* CONF_DEFAULT_PERSIST when not written */
+	struct conf_vhost *vhosts;
+	size_t n_vhosts;
+};
+
+/* Set the defaults (what a missing file means). */
+int conf_init(struct nscell_conf *c);
+void conf_free(struct nscell_conf *c);
+
+/* Parse a whole file held in memory over the defaults already in @c.
+ * Errors: unknown key, missing or extra value, bad number, namespace not
+ * 0/1/2, vhost name not one [A-Za-z0-9._-] component (or "." / ".."),
+ * duplicate vhost, unbalanced braces, vhost-only key outside a block or
+ * server-only key inside one, NUL byte, over-long line, relative paths
+ * (other than a leading $SERVER_ROOT / $VH_ROOT where allowed). */
+int conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
+		   size_t len, struct tmpl_err *err);
+
+/* The vhost block named @name, or NULL. */
+const struct conf_vhost *conf_vhost(const struct nscell_conf *c,
+				    const char *name);
+
+/* Effective setting for (@c, @vhost NULL or a name), as the spec's "Vhosts"
+ * section says: vhost 1 is off; vhost 2 is on unless the server level is
+ * 1; vhost 0 (or no block) inherits the server level, where 0 (not set)
+ * means disabled.  Returns true when namespaces are enabled. */
+bool conf_ns_enabled(const struct nscell_conf *c, const char *vhost);
+
+/* Expand a leading $SERVER_ROOT or (when @vh_root is not NULL) $VH_ROOT in
+ * a template path named by the config, into a new string (malloc); NULL
+ * with @err filled when the symbol is unset or the result is not absolute.
+ * Symbols elsewhere than at the start are errors. */
+char *conf_expand_path(const char *path, const char *server_root,
+		       const char *vh_root, const struct tmpl_pos *pos,
+		       struct tmpl_err *err);
+
+/* True if @name is a valid vhost name: one path component of
+ * [A-Za-z0-9._-], 1..255 bytes, not "." or "..". */
+bool conf_vhost_name_ok(const char *name);
+
+#endif

@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Building a sandbox: the holder process and the builder's side of it.
+ *
+ * The holder is cloned into new mount, pid, ipc, uts and cgroup namespaces,
+ * so it is pid 1 of the sandbox.  As root (in the initial user namespace)
+ * it makes its mount tree private, mounts a private base tmpfs on /tmp,
+ * pivots into it with the host's root at /oldroot, builds the sandbox's
+ * root tmpfs at /newroot by applying the ops strictly in order, remounts
+ * that root read-only, detaches /oldroot and pivots into /newroot.  Then it
+ * reports to the builder, drops every capability, closes every fd and only
+ * reaps orphans: a pid namespace dies with its pid 1.
+ */
+#define _GNU_SOURCE
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "mounts.h"
+#include "mounts_int.h"
+#include "sandbox.h"
+#include "sysutil.h"
+
+#define BASE_SIZE	"64m"
+#define ROOT_SIZE	"16m"
+
+static void
+trace_op(const struct sandbox_spec *spec, const struct tmpl_op *op, int r,
+	 const char *why)
+{
+	char line[8300];
+
+	if (spec->verbose_fd < 0 && spec->debug_fd < 0)
+		return;
+	tmpl_op_format(op, line, sizeof(line));
+	if (spec->verbose_fd >= 0)
+		dprintf(spec->verbose_fd, "nscell: %s:%u: %s: %s%s\n",
+			op->pos.file, op->pos.line, line,
+			r > 0 ? "done" : "skipped: ", r > 0 ? "" : why);
+	if (spec->debug_fd >= 0 && spec->debug_fd != spec->verbose_fd)
+		dprintf(spec->debug_fd, "nscell[%d]: op %s:%u: %s: %s%s\n",
+			(int)getpid(), op->pos.file, op->pos.line, line,
+			r > 0 ? "done" : "skipped: ", r > 0 ? "" : why);
+}
+
+static int
+apply_ops(struct build_ctx *c, struct tmpl_err *err)
+{
+	const struct tmpl *t = c->spec->ops;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tmpl_op *op = &t->ops[i];
+		struct tmpl_err e = { .code = 0 };
+		const char *why;
+		char line[8300];
+		int r = mounts_apply(c, op, &why, &e);
+
+		if (r >= 0) {
+			trace_op(c->spec, op, r, why ? why : "");
+			continue;
+		}
+		tmpl_op_format(op, line, sizeof(line));
+		return err_set_pos(err, &op->pos, -r, "%s: %s", line,
+				   e.msg[0] ? e.msg : strerror(-r));
+	}
+	return 0;
+}
+
+/* The private base: /tmp of this mount namespace becomes a tmpfs holding
+ * newroot/, oldroot/ and scratch/ (generated files, never visible). */
+static int
+make_base(void)
+{
+	const char *kv[] = { "mode", "0755", "size", BASE_SIZE, NULL };
+	const char *rkv[] = { "mode", "0755", "size", ROOT_SIZE,
+			      "nr_inodes", "65536", NULL };
+	cleanup_fd int tmp = -1;
+	cleanup_fd int nr = -1;
+	int m, r, fd;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	tmp = open("/tmp", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tmp < 0)
+		return -errno;
+	m = mnt_new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	r = m < 0 ? m : mnt_attach(m, tmp);
+	if (m >= 0)
+		close(m);
+	if (r < 0 || chdir("/tmp") < 0)
+		return r < 0 ? r : -errno;
+	if (mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0 ||
+	    mkdir("scratch", 0700) < 0 || mkdir("scratch/empty", 0755) < 0)
+		return -errno;
+	fd = open("scratch/emptyfile", O_WRONLY | O_CREAT | O_EXCL |
+		  O_CLOEXEC, 0444);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	nr = open("newroot", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (nr < 0)
+		return -errno;
+	m = mnt_new_fs("tmpfs", rkv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	r = m < 0 ? m : mnt_attach(m, nr);
+	if (m >= 0)
+		close(m);
+	if (r < 0)
+		return r;
+	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+open_ctx(struct build_ctx *c)
+{
+	struct stat st;
+
+	c->oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c->newroot = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c->scratch = open("/scratch", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->oldroot < 0 || c->newroot < 0 || c->scratch < 0)
+		return -errno;
+	if (fstat(c->newroot, &st) < 0)
+		return -errno;
+	c->root_dev = st.st_dev;
+	return 0;
+}
+
+/* Seal the root read-only, forget the host, and pivot into the sandbox. */
+static int
+enter_newroot(struct build_ctx *c)
+{
+	int r = mnt_set_attr(c->newroot, MOUNT_ATTR_RDONLY, false);
+
+	if (r < 0)
+		return r;
+	if (umount2("/oldroot", MNT_DETACH) < 0 || fchdir(c->newroot) < 0)
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
+{
+	struct build_ctx c = { .spec = spec, .oldroot = -1, .newroot = -1,
+			       .scratch = -1 };
+	int r;
+
+	r = make_base();
+	if (r < 0)
+		return err_set(err, -r, "cannot set up the sandbox root: %s",
+			       strerror(-r));
+	r = open_ctx(&c);
+	if (r == 0)
+		r = apply_ops(&c, err);
+	if (r == 0) {
+		r = enter_newroot(&c);
+		if (r < 0)
+			err_set(err, -r, "cannot enter the sandbox root: %s",
+				strerror(-r));
+	}
+	close_fd(&c.oldroot);
+	close_fd(&c.newroot);
+	close_fd(&c.scratch);
+	return r;
+}
+
+/* No capabilities, no new privileges, no fds: what is left can only reap. */
+static void
+holder_reap(void)
+{
+	sigset_t set;
+
+	capng_clear(CAPNG_SELECT_ALL);
+	if (capng_apply(CAPNG_SELECT_ALL) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(1);
+	close_fds_from(0);
+	sigfillset(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (;;) {
+		siginfo_t si;
+
+		if (sigwaitinfo(&set, &si) < 0 || si.si_signo != SIGCHLD)
+			continue;
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+	}
+}
+
+/* True when the process behind @pidfd has exited.  (getppid() cannot
+ * tell: in a new pid namespace it is always 0.) */
+static bool
+gone(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) != 0;
+}
+
+static __attribute__((noreturn)) void
+holder_main(const struct sandbox_spec *spec, int status_fd, int parent)
+{
+	struct tmpl_err err = { .code = 0 };
+	int r = 0;
+
+	if (spec->die_with_parent &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(parent)))
+		_exit(1);
+	close(parent);
+	umask(0);
+	/* The target's groups, so that permission checks made as the user
+	 * (fsuid) see the user's groups, not the caller's. */
+	if (setgroups(spec->id.n_groups, spec->id.groups) < 0)
+		r = err_set(&err, errno, "setgroups: %s", strerror(errno));
+	if (r == 0)
+		r = build_tree(spec, &err);
+	if (write_all(status_fd, &err, sizeof(err)) < 0 || r < 0)
+		_exit(1);
+	holder_reap();
+	_exit(0);
+}
+
+static long
+raw_clone(unsigned long flags)
+{
+	/* fork() semantics (no new stack) with namespace flags. */
+	return syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
+}
+
+static int
+write_file_at(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	cleanup_fd int fd = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, text, strlen(text));
+}
+
+static int
+open_ns(pid_t pid, const char *name)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+/* A user namespace mapping only the target uid and gid, owned by root and
+ * kept by an fd; the helper that created it exits once the maps are set. */
+static int
+make_userns(uid_t uid, gid_t gid, int *out, struct tmpl_err *err)
+{
+	char map[64];
+	int sync[2], r;
+	long pid;
+
+	if (pipe2(sync, O_CLOEXEC) < 0)
+		return err_set(err, errno, "pipe: %s", strerror(errno));
+	pid = raw_clone(CLONE_NEWUSER);
+	if (pid == 0) {
+		char ch;
+
+		close(sync[1]);
+		_exit(read(sync[0], &ch, 1) < 0);
+	}
+	close(sync[0]);
+	if (pid < 0) {
+		close(sync[1]);
+		return err_set(err, errno, "user namespace: %s",
+			       strerror(errno));
+	}
+	r = write_file_at((pid_t)pid, "setgroups", "deny");
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
+	if (r == 0)
+		r = write_file_at((pid_t)pid, "uid_map", map);
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid, (unsigned)gid);
+	if (r == 0)
+		r = write_file_at((pid_t)pid, "gid_map", map);
+	if (r == 0)
+		r = *out = open_ns((pid_t)pid, "user");
+	close(sync[1]);
+	waitpid((pid_t)pid, NULL, 0);
+	if (r < 0)
+		return err_set(err, -r, "user namespace map: %s",
+			       strerror(-r));
+	return 0;
+}
+
+static const char *const ns_names[NS_COUNT] = {
+	[NS_MNT] = "mnt", [NS_PID] = "pid", [NS_IPC] = "ipc",
+	[NS_UTS] = "uts", [NS_CGROUP] = "cgroup", [NS_USER] = "user",
+};
+
+static int
+collect_holder(pid_t pid, int status_fd, struct nsset *out,
+	       struct tmpl_err *err)
+{
+	struct tmpl_err herr;
+	ssize_t n = read_all(status_fd, &herr, sizeof(herr));
+
+	if (n != (ssize_t)sizeof(herr))
+		return err_set(err, ECHILD, "the sandbox holder died while "
+			       "building");
+	if (herr.code < 0) {
+		*err = herr;
+		return herr.code;
+	}
+	for (int i = 0; i < NS_USER; i++) {
+		out->fd[i] = open_ns(pid, ns_names[i]);
+		if (out->fd[i] < 0)
+			return err_set(err, -out->fd[i], "open %s namespace: "
+				       "%s", ns_names[i],
+				       strerror(-out->fd[i]));
+	}
+	return 0;
+}
+
+int
+sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
+	      struct tmpl_err *err)
+{
+	const unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+		CLONE_NEWUTS | CLONE_NEWCGROUP;
+	int st[2], self, r;
+	long pid;
+
+	nsset_init(out);
+	if (spec->userns) {
+		r = make_userns(spec->id.uid, spec->id.gid, &out->fd[NS_USER],
+				err);
+		if (r < 0)
+			return r;
+	}
+	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (self < 0 || pipe2(st, O_CLOEXEC) < 0) {
+		close_fd(&self);
+		return err_set(err, errno, "pipe: %s", strerror(errno));
+	}
+	pid = raw_clone(flags);
+	if (pid == 0) {
+		close(st[0]);
+		holder_main(spec, st[1], self);
+	}
+	close(st[1]);
+	close(self);
+	if (pid < 0) {
+		close(st[0]);
+		return err_set(err, errno, "cannot create namespaces: %s",
+			       strerror(errno));
+	}
+	out->holder = (pid_t)pid;
+	r = collect_holder(out->holder, st[0], out, err);
+	close(st[0]);
+	if (r < 0) {
+		kill(out->holder, SIGKILL);
+		waitpid(out->holder, NULL, 0);
+		nsset_close(out);
+	}
+	return r;
+}

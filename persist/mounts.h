@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Applying template ops inside the holder, strictly in order. */
+#ifndef NSCELL_MOUNTS_H
+#define NSCELL_MOUNTS_H
+
+#include <sys/types.h>
+
+#include "sandbox.h"
+
+struct build_ctx {
+	const struct sandbox_spec *spec;
+	int oldroot;	/* O_PATH: the host's root, as "/oldroot" */
+	int newroot;	/* O_PATH: the sandbox's root tmpfs */
+	dev_t root_dev;	/* st_dev of the sandbox's root tmpfs */
+	int scratch;	/* directory on the builder's private base tmpfs, for
+			 * generated files, the empty dir and empty file */
+	unsigned n_data;
+};
+
+/* Apply one op.  Returns 1 when it was applied, 0 when skipped (a -try op
+ * whose source is missing, an exclude of a path not in the sandbox), or a
+ * negative errno with @err filled (positioned at the op). */
+int mounts_apply(struct build_ctx *c, const struct tmpl_op *op,
+		 const char **why_skipped, struct tmpl_err *err);
+
+#endif

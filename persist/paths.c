@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Path walks for the builder.  See paths.h for the rules; the MUST rules:
+ * - never follow a symlink a user could have made (sources), or any
+ *   symlink at all (destinations);
+ * - never create anything as root outside the sandbox's own root tmpfs.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "sysutil.h"
+
+#define MAX_LINKS 40
+
+/* Copy the next component of *p into @name; advance *p past it.
+ * Returns 0 at the end of the path, 1 for a component, -ENAMETOOLONG. */
+static int
+next_component(const char **p, char name[NAME_MAX + 1])
+{
+	const char *s = *p, *e;
+
+	while (*s == '/')
+		s++;
+	if (!*s)
+		return 0;
+	e = strchrnul(s, '/');
+	if ((size_t)(e - s) > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(name, s, (size_t)(e - s));
+	name[e - s] = '\0';
+	*p = e;
+	return 1;
+}
+
+static bool
+at_end(const char *p)
+{
+	while (*p == '/')
+		p++;
+	return !*p;
+}
+
+/* A symlink is trusted when root owns it and its directory, and nobody
+ * else can write that directory (so nobody else could have placed it). */
+static bool
+link_trusted(int dirfd, const struct stat *lst)
+{
+	struct stat dst;
+
+	if (lst->st_uid != 0 || fstat(dirfd, &dst) < 0)
+		return false;
+	return dst.st_uid == 0 && !(dst.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* Replace *rest by "target/remaining", in @buf (2 * PATH_MAX bytes). */
+static int
+splice_link(int lfd, const char *remaining, char *buf)
+{
+	char target[PATH_MAX];
+	ssize_t n = readlinkat(lfd, "", target, sizeof(target) - 1);
+	size_t rl = strlen(remaining);
+
+	if (n < 0)
+		return -errno;
+	if (n == 0)
+		return -ENOENT;
+	target[n] = '\0';
+	if ((size_t)n + 1 + rl >= 2 * PATH_MAX)
+		return -ENAMETOOLONG;
+	memmove(buf + n + 1, remaining, rl + 1);
+	memcpy(buf, target, (size_t)n);
+	buf[n] = '/';
+	return 0;
+}
+
+static int
+same_inode(int a, int b)
+{
+	struct stat sa, sb;
+
+	if (fstat(a, &sa) < 0 || fstat(b, &sb) < 0)
+		return -errno;
+	return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+/* One step of the source walk from *cur through @name. */
+static int
+source_step(int rootfd, int *cur, const char *name, const char **p,
+	    char *buf, int *links, struct tmpl_err *err, const char *path)
+{
+	struct stat st;
+	int next;
+
+	if (!strcmp(name, "."))
+		return 0;
+	if (!strcmp(name, "..")) {
+		if (same_inode(*cur, rootfd) > 0)
+			return 0;
+		next = openat(*cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	} else {
+		next = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (next < 0)
+		return -errno;
+	if (fstat(next, &st) < 0) {
+		close(next);
+		return -errno;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		int r;
+
+		if (!link_trusted(*cur, &st)) {
+			close(next);
+			return err_set(err, ELOOP,
+				       "%s: refusing to follow symlink '%s' "
+				       "owned by uid %u", path, name,
+				       (unsigned)st.st_uid);
+		}
+		if (++*links > MAX_LINKS) {
+			close(next);
+			return -ELOOP;
+		}
+		r = splice_link(next, *p, buf);
+		close(next);
+		if (r < 0)
+			return r;
+		*p = buf;
+		if (buf[0] == '/') {
+			close(*cur);
+			*cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+			if (*cur < 0)
+				return -errno;
+		}
+		return 0;
+	}
+	if (!S_ISDIR(st.st_mode) && !at_end(*p)) {
+		close(next);
+		return -ENOTDIR;
+	}
+	close(*cur);
+	*cur = next;
+	return 0;
+}
+
+int
+path_open_source(int rootfd, const char *path,
+		 const struct sandbox_ident *id, struct tmpl_err *err)
+{
+	char name[NAME_MAX + 1];
+	char *buf;
+	const char *p;
+	int cur, r, links = 0;
+
+	if (strlen(path) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	buf = malloc(2 * PATH_MAX);
+	if (!buf)
+		return -ENOMEM;
+	strcpy(buf, path);
+	p = buf;
+	cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	r = cur < 0 ? -errno : fs_as_user(id->uid, id->gid);
+	while (r == 0 && (r = next_component(&p, name)) == 1)
+		r = source_step(rootfd, &cur, name, &p, buf, &links, err,
+				path);
+	fs_as_root();
+	free(buf);
+	if (r < 0) {
+		if (cur >= 0)
+			close(cur);
+		return r;
+	}
+	return cur;
+}
+
+static int
+create_entry(int dirfd, dev_t root_dev, const char *name, bool dir,
+	     const struct sandbox_ident *id)
+{
+	struct stat st;
+	int r = 0, fd;
+
+	if (fstat(dirfd, &st) < 0)
+		return -errno;
+	/* Root writes only on the sandbox's own root tmpfs. */
+	if (st.st_dev != root_dev && fs_as_user(id->uid, id->gid) < 0) {
+		fs_as_root();
+		return -EPERM;
+	}
+	if (dir) {
+		if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
+			r = -errno;
+	} else {
+		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
+			    O_NOFOLLOW | O_CLOEXEC, 0444);
+		if (fd >= 0)
+			close(fd);
+		else if (errno != EEXIST)
+			r = -errno;
+	}
+	fs_as_root();
+	return r;
+}
+
+static int
+check_type(const struct stat *st, bool last, enum dest_type want)
+{
+	if (S_ISLNK(st->st_mode))
+		return -ELOOP;
+	if (!last || want == DEST_DIR)
+		return S_ISDIR(st->st_mode) ? 0 : -ENOTDIR;
+	if (want == DEST_FILE && S_ISDIR(st->st_mode))
+		return -EISDIR;
+	return 0;
+}
+
+static int
+dest_step(int *cur, dev_t root_dev, const char *name, bool last,
+	  enum dest_type want, const struct sandbox_ident *id)
+{
+	struct stat st;
+	int next, r;
+
+	next = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (next < 0 && errno == ENOENT && !(last && want == DEST_NONE)) {
+		r = create_entry(*cur, root_dev, name,
+				 !last || want == DEST_DIR, id);
+		if (r < 0)
+			return r;
+		next = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (next < 0)
+		return -errno;
+	r = fstat(next, &st) < 0 ? -errno : check_type(&st, last, want);
+	if (r < 0) {
+		close(next);
+		return r;
+	}
+	close(*cur);
+	*cur = next;
+	return 0;
+}
+
+static int
+dest_walk(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
+	  const struct sandbox_ident *id, const char *stop)
+{
+	char name[NAME_MAX + 1];
+	const char *p = dest;
+	int cur, r = 0;
+
+	cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	if (cur < 0)
+		return -errno;
+	while ((!stop || p < stop) && (r = next_component(&p, name)) == 1) {
+		bool last = stop ? p >= stop : at_end(p);
+
+		r = dest_step(&cur, root_dev, name, last,
+			      stop ? DEST_DIR : want, id);
+		if (r < 0)
+			break;
+	}
+	if (r < 0) {
+		close(cur);
+		return r;
+	}
+	return cur;
+}
+
+int
+path_open_dest(int rootfd, dev_t root_dev, const char *dest,
+	       enum dest_type want, const struct sandbox_ident *id,
+	       struct tmpl_err *err)
+{
+	int r = dest_walk(rootfd, root_dev, dest, want, id, NULL);
+
+	if (r == -ELOOP)
+		return err_set(err, ELOOP, "%s: a component is a symlink; "
+			       "destinations are never resolved through "
+			       "symlinks", dest);
+	return r;
+}
+
+int
+path_open_parent(int rootfd, dev_t root_dev, const char *path,
+		 const char **last, const struct sandbox_ident *id,
+		 struct tmpl_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	int r;
+
+	if (!slash || !slash[1])
+		return -EINVAL;
+	*last = slash + 1;
+	if (slash == path)
+		return fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	r = dest_walk(rootfd, root_dev, path, DEST_DIR, id, slash);
+	if (r == -ELOOP)
+		return err_set(err, ELOOP, "%s: a component is a symlink; "
+			       "destinations are never resolved through "
+			       "symlinks", path);
+	return r;
+}

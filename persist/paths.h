@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Resolving paths without following anybody's symlinks out of bounds.
+ *
+ * Sources live in the host tree (the builder's "/oldroot"): they are walked
+ * one component at a time with O_PATH|O_NOFOLLOW, as the target user
+ * (fsuid), and a symlink is followed only when it is trusted: owned by root
+ * in a directory owned by root and not writable by group or others (so the
+ * distribution's /lib64 -> usr/lib64 or /var/run -> /run work, and a link a
+ * user planted in a home never does).  Absolute link targets restart at the
+ * root fd, and ".." never climbs above it.
+ *
+ * Destinations live in the sandbox root: they are walked without following
+ * any symlink at all; missing directories are created 0755, as root when
+ * the parent is on the sandbox's own root tmpfs and as the target user
+ * otherwise (inside a bind of a user's directory root never writes).
+ */
+#ifndef NSCELL_PATHS_H
+#define NSCELL_PATHS_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "sandbox.h"
+
+enum dest_type { DEST_NONE, DEST_DIR, DEST_FILE };
+
+/* O_PATH fd of @path (absolute) beneath @rootfd, resolved as described.
+ * -ENOENT when a component is missing; -ELOOP for an untrusted symlink. */
+int path_open_source(int rootfd, const char *path,
+		     const struct sandbox_ident *id, struct tmpl_err *err);
+
+/* O_PATH fd of @dest (absolute, normalised) beneath @rootfd.  Parents are
+ * created as needed; the last component is created as @want when missing
+ * (DEST_NONE: -ENOENT instead).  An existing last component of the wrong
+ * type is -ENOTDIR / -EISDIR.  @root_dev is st_dev of the root tmpfs. */
+int path_open_dest(int rootfd, dev_t root_dev, const char *dest,
+		   enum dest_type want, const struct sandbox_ident *id,
+		   struct tmpl_err *err);
+
+/* Split @path into the O_PATH fd of its parent (walked like a destination,
+ * parents created) and a pointer to its last component inside @path. */
+int path_open_parent(int rootfd, dev_t root_dev, const char *path,
+		     const char **last, const struct sandbox_ident *id,
+		     struct tmpl_err *err);
+
+#endif

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Building a sandbox and entering it are separate steps:
+ *
+ *   sandbox_build()  forks a holder: pid 1 of a new pid namespace, in new
+ *                    mount, ipc, uts and cgroup namespaces, which builds the
+ *                    mount tree from the op list, pivots into it, drops every
+ *                    capability and then only reaps orphans.  The builder
+ *                    gets an nsset: one fd per namespace (plus a user
+ *                    namespace mapping only the target ids, when asked).
+ *   sandbox_enter()  setns()es the calling process into an nsset (all but
+ *                    the user namespace, which the command's process joins
+ *                    last, in priv_drop, once nothing else needs root).
+ *
+ * A one-shot launch builds and enters; persistence keeps the nsset (the
+ * holder) alive under persistDir and later launches only enter it.
+ *
+ * Everything here runs as root and returns 0 or -errno with a
+ * struct tmpl_err filled; nothing here exits the launcher.
+ */
+#ifndef NSCELL_SANDBOX_H
+#define NSCELL_SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "template.h"
+
+enum ns_index { NS_MNT, NS_PID, NS_IPC, NS_UTS, NS_CGROUP, NS_USER, NS_COUNT };
+
+struct nsset {
+	int fd[NS_COUNT];	/* -1 when not used */
+	pid_t holder;		/* pid 1 of the sandbox, in the host pid ns */
+};
+
+/* Who the sandbox is for; resolved by the launcher before any namespace
+ * work (NSS must read the host's files, not the sandbox's). */
+struct sandbox_ident {
+	uid_t uid;
+	gid_t gid;
+	const char *user;
+	const char *home;	/* NULL: no usable home */
+	const gid_t *groups;	/* supplementary groups, for fsuid checks */
+	size_t n_groups;
+};
+
+struct sandbox_spec {
+	const struct tmpl *ops;		/* effective, expanded, merged */
+	struct sandbox_ident id;
+	const char *vhost;		/* "" for the server level */
+	const char *persist_dir;	/* root-owned fallback for tmp */
+	bool userns;			/* create a user namespace */
+	bool die_with_parent;		/* one-shot: holder dies with builder */
+	const char *passwd;		/* $PASSWD text, NULL if unused */
+	const char *group;		/* $GROUP text, NULL if unused */
+	int verbose_fd;			/* -v: one line per op, else -1 */
+	int debug_fd;			/* /lsnsdebug, else -1 */
+};
+
+void nsset_init(struct nsset *s);
+void nsset_close(struct nsset *s);
+
+/* Kernel features needed (open_tree, move_mount, mount_setattr, fsopen:
+ * Linux 5.12).  Returns 0 or -ENOSYS with a message in @err. */
+int sandbox_kernel_ok(struct tmpl_err *err);
+
+/* Whether a user namespace can be created here, as the seed says:
+ * /sys/module/user_namespace/parameters/enable (if present) is Y and
+ * /proc/sys/user/max_user_namespaces is not 0. */
+bool sandbox_userns_available(void);
+
+int sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
+		  struct tmpl_err *err);
+
+/* setns() into every namespace of @s but the user namespace.  After this
+ * the caller's root and cwd are the sandbox's. */
+int sandbox_enter(const struct nsset *s, struct tmpl_err *err);
+
+#endif

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/fsuid.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "sysutil.h"
+
+static int
+err_vset(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
+	 const char *fmt, va_list ap)
+{
+	if (errnum <= 0)
+		errnum = EIO;
+	if (err) {
+		memset(&err->pos, 0, sizeof(err->pos));
+		if (pos)
+			err->pos = *pos;
+		err->code = -errnum;
+		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	}
+	return -errnum;
+}
+
+int
+err_set(struct tmpl_err *err, int errnum, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = err_vset(err, NULL, errnum, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int
+err_set_pos(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
+	    const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = err_vset(err, pos, errnum, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+ssize_t
+read_all(int fd, void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = read(fd, (char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		done += (size_t)n;
+	}
+	return (ssize_t)done;
+}
+
+int
+write_all(int fd, const void *buf, size_t len)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+int
+read_fd_all(int fd, size_t max, char **out, size_t *outlen)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
+	if ((size_t)st.st_size > max)
+		return -EFBIG;
+	/* One byte more than the limit tells a file that grew from one
+	 * that fits. */
+	buf = malloc(max + 2);
+	if (!buf)
+		return -ENOMEM;
+	n = read_all(fd, buf, max + 1);
+	if (n < 0 || (size_t)n > max) {
+		free(buf);
+		return n < 0 ? (int)n : -EFBIG;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*outlen = (size_t)n;
+	return 0;
+}
+
+void
+close_fds_from(int lowfd)
+{
+	long max;
+
+	if (syscall(SYS_close_range, (unsigned)lowfd, ~0u, 0) == 0)
+		return;
+	max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 65536)
+		max = 65536;
+	for (int fd = lowfd; fd < max; fd++)
+		close(fd);
+}
+
+int
+fs_as_user(uid_t uid, gid_t gid)
+{
+	/* setfsuid() reports the previous value, never an error: verify. */
+	setfsgid(gid);
+	setfsuid(uid);
+	if ((uid_t)setfsuid((uid_t)-1) != uid ||
+	    (gid_t)setfsgid((gid_t)-1) != gid)
+		return -EPERM;
+	return 0;
+}
+
+void
+fs_as_root(void)
+{
+	setfsuid(0);
+	setfsgid(0);
+}
