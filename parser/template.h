@@ -126,7 +126,7 @@ bool tmpl_no_unshare_user(const struct tmpl *t);
 const char *tmpl_kind_name(enum tmpl_kind kind, unsigned flags);
 
 /* One canonical line for an op, e.g. "ro-bind-try /usr /usr" or
- * "passwd /etc/passwd nobody root"; used by --check, -v and the staleness
+ * "$PASSWD /etc/passwd nobody root"; used by --check, -v and the staleness
  * hash.  Returns the length snprintf would have written. */
 int tmpl_op_format(const struct tmpl_op *op, char *buf, size_t len);
 
