@@ -111,6 +111,11 @@ exec_command(char *const argv[], char *const envp[], const char *dir,
 	    poll(&pp, 1, 0) != 0)
 		die("parent exited");
 	close_fds_from(3);
+	/* A new session without a controlling terminal: sandboxed code
+	 * cannot push input into the caller's tty with TIOCSTI
+	 * (CVE-2017-5226). */
+	if (setsid() < 0)
+		die("setsid: %s", strerror(errno));
 	if (sigprocmask(SIG_SETMASK, mask, NULL) < 0)
 		die("sigprocmask: %s", strerror(errno));
 	if (strchr(argv[0], '/')) {

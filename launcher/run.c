@@ -7,6 +7,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <grp.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -17,40 +19,91 @@
 #include "launch.h"
 #include "log.h"
 #include "priv.h"
+#include "persist.h"
 #include "sandbox.h"
 
+#define LOCK_TIMEOUT_MS 30000
+
 static void
-build(struct launch *L, struct nsset *ns)
+fill_spec(struct launch *L, struct sandbox_spec *spec, struct tmpl_err *err)
 {
-	struct tmpl_err err = { .code = 0 };
 	char *passwd = NULL, *group = NULL;
-	struct sandbox_spec spec = {
+
+	*spec = (struct sandbox_spec){
 		.ops = &L->ops,
 		.id = { L->id.uid, L->id.gid, L->id.user, L->id.home,
 			L->id.groups, L->id.n_groups },
 		.vhost = L->o.vhost ? L->o.vhost : "",
 		.persist_dir = L->conf.persist_dir,
-		.die_with_parent = true,
+		.persistent = !L->o.oneshot,
 		.verbose_fd = L->o.verbose ? STDERR_FILENO : -1,
 		.debug_fd = log_debug_fd,
 	};
-
-	if (sandbox_kernel_ok(&err) < 0 ||
-	    ident_pwfiles(&L->ops, &L->id, &passwd, &group, &err) < 0)
-		die_err(&err);
-	spec.passwd = passwd;
-	spec.group = group;
-	spec.userns = !tmpl_no_unshare_user(&L->ops) &&
+	if (sandbox_kernel_ok(err) < 0 ||
+	    ident_pwfiles(&L->ops, &L->id, &passwd, &group, err) < 0)
+		die_err(err);
+	spec->passwd = passwd;
+	spec->group = group;
+	spec->userns = !tmpl_no_unshare_user(&L->ops) &&
 		sandbox_userns_available();
-	debugf("building: %zu ops, user namespace %s", L->ops.n,
-	       spec.userns ? "yes" : "no");
-	if (sandbox_build(&spec, ns, &err) < 0)
+}
+
+/* Everything the sandbox's content depends on but the bound sources. */
+static uint64_t
+spec_hash(const struct sandbox_spec *spec)
+{
+	uint64_t h = tmpl_hash(spec->ops, TMPL_HASH_INIT);
+	const char *v = NSCELL_VERSION;
+
+	h = tmpl_hash_bytes(h, v, strlen(v) + 1);
+	h = tmpl_hash_bytes(h, &spec->userns, sizeof(spec->userns));
+	if (spec->passwd)
+		h = tmpl_hash_bytes(h, spec->passwd, strlen(spec->passwd));
+	if (spec->group)
+		h = tmpl_hash_bytes(h, spec->group, strlen(spec->group) + 1);
+	return tmpl_hash_bytes(h, spec->persist_dir,
+			       strlen(spec->persist_dir));
+}
+
+static void
+build(struct launch *L, struct nsset *ns)
+{
+	struct tmpl_err err = { .code = 0 };
+	struct sandbox_spec spec;
+	enum persist_how how = PERSIST_BUILT;
+	int r;
+
+	/* The target's groups from here on: permission checks made as the
+	 * user (fsuid) must not see the caller's groups. */
+	if (setgroups(L->id.n_groups, L->id.groups) < 0)
+		die("setgroups: %s", strerror(errno));
+	fill_spec(L, &spec, &err);
+	if (spec.persistent) {
+		struct persist_key k = {
+			.persist_dir = spec.persist_dir,
+			.hash = spec_hash(&spec),
+			.srchash = persist_source_hash(&L->ops, TMPL_HASH_INIT),
+			.reload = persist_reload_requested(&spec.id),
+			.timeout_ms = LOCK_TIMEOUT_MS,
+		};
+
+		r = persist_acquire(&spec, &k, ns, &how, &err);
+	} else {
+		r = sandbox_build(&spec, ns, &err);
+	}
+	if (r < 0)
 		die_err(&err);
-	free(passwd);
-	free(group);
+	free((char *)spec.passwd);
+	free((char *)spec.group);
 	if (sandbox_enter(ns, &err) < 0)
 		die_err(&err);
-	debugf("entered the sandbox (holder pid %d)", (int)ns->holder);
+	debugf("%s the sandbox (holder pid %d)", how == PERSIST_JOINED ?
+	       "joined" : "built and entered", (int)ns->holder);
+	if (L->o.verbose)
+		dprintf(STDERR_FILENO, "nscell: %s sandbox (holder pid %d)\n",
+			how == PERSIST_JOINED ? "joined the persisted" :
+			spec.persistent ? "built a persisted" :
+			"built a one-shot", (int)ns->holder);
 }
 
 int

@@ -130,6 +130,16 @@ const char *tmpl_kind_name(enum tmpl_kind kind, unsigned flags);
  * hash.  Returns the length snprintf would have written. */
 int tmpl_op_format(const struct tmpl_op *op, char *buf, size_t len);
 
+/* FNV-1a (64 bit) of @n bytes, continuing from @h (start with
+ * TMPL_HASH_INIT). */
+#define TMPL_HASH_INIT 0xcbf29ce484222325ull
+uint64_t tmpl_hash_bytes(uint64_t h, const void *p, size_t n);
+
+/* Hash of the effective op list: each op's canonical line (tmpl_op_format)
+ * and $PASSWD/$GROUP names, in order.  Positions are not hashed: moving a
+ * line to another file does not change the sandbox. */
+uint64_t tmpl_hash(const struct tmpl *t, uint64_t h);
+
 /* Normalise an absolute path in place: collapse "//", drop "." and a
  * trailing "/".  Returns -EINVAL on a ".." component or a relative path. */
 int tmpl_path_normalise(char *path);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -32,6 +33,7 @@
 #include "mounts_int.h"
 #include "sandbox.h"
 #include "sysutil.h"
+#include "testing.h"
 
 #define BASE_SIZE	"64m"
 #define ROOT_SIZE	"16m"
@@ -69,6 +71,8 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 
 		if (r >= 0) {
 			trace_op(c->spec, op, r, why ? why : "");
+			if (i == t->n / 2)
+				kill_point("holder-mid-build");
 			continue;
 		}
 		tmpl_op_format(op, line, sizeof(line));
@@ -182,26 +186,47 @@ build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
 	return r;
 }
 
-/* No capabilities, no new privileges, no fds: what is left can only reap. */
-static void
-holder_reap(void)
+/* Is pid 1 alone in its namespace?  kill(-1) reaches every process but
+ * itself; with no capability left it may signal none of the user's, so
+ * EPERM means "somebody is there" and ESRCH "nobody". */
+static bool
+alone(void)
 {
+	return kill(-1, 0) < 0 && errno == ESRCH;
+}
+
+/* No capabilities, no new privileges, no fds but the one that keeps the
+ * user namespace alive (as fd 0): what is left can only reap.  A retired
+ * holder (SIGTERM: a newer set replaced it, or unmount_ns) exits as soon as
+ * no process is left in its pid namespace, so running commands keep their
+ * sandbox and nothing lingers after them. */
+static void
+holder_reap(int keep_fd)
+{
+	struct timespec poll_ts = { 1, 0 };
+	bool retired = false;
 	sigset_t set;
 
 	capng_clear(CAPNG_SELECT_ALL);
 	if (capng_apply(CAPNG_SELECT_ALL) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(1);
-	close_fds_from(0);
+	if (keep_fd >= 0 && (keep_fd == 0 || dup2(keep_fd, 0) == 0))
+		close_fds_from(1);
+	else
+		close_fds_from(0);
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	for (;;) {
 		siginfo_t si;
+		int sig = sigtimedwait(&set, &si, retired ? &poll_ts : NULL);
 
-		if (sigwaitinfo(&set, &si) < 0 || si.si_signo != SIGCHLD)
-			continue;
+		if (sig == SIGTERM)
+			retired = true;
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
+		if (retired && alone())
+			_exit(0);
 	}
 }
 
@@ -215,16 +240,35 @@ gone(int pidfd)
 	return poll(&p, 1, 0) != 0;
 }
 
+struct holder_fds {
+	int status;	/* report to the builder */
+	int parent;	/* pidfd of the builder */
+	int commit;	/* persistent: the builder's go-ahead, else -1 */
+	int userns;	/* kept open while the holder lives, or -1 */
+};
+
+/* Wait for the builder to publish the set, then stop dying with it. */
+static bool
+committed(int commit)
+{
+	char c;
+
+	return read_all(commit, &c, 1) == 1 &&
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) == 0;
+}
+
 static __attribute__((noreturn)) void
-holder_main(const struct sandbox_spec *spec, int status_fd, int parent)
+holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 {
 	struct tmpl_err err = { .code = 0 };
 	int r = 0;
 
-	if (spec->die_with_parent &&
-	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(parent)))
+	/* Out of the caller's session and process group: terminal and
+	 * process-group signals are not for the holder. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(f->parent) ||
+	    setsid() < 0)
 		_exit(1);
-	close(parent);
+	close(f->parent);
 	umask(0);
 	/* The target's groups, so that permission checks made as the user
 	 * (fsuid) see the user's groups, not the caller's. */
@@ -232,9 +276,12 @@ holder_main(const struct sandbox_spec *spec, int status_fd, int parent)
 		r = err_set(&err, errno, "setgroups: %s", strerror(errno));
 	if (r == 0)
 		r = build_tree(spec, &err);
-	if (write_all(status_fd, &err, sizeof(err)) < 0 || r < 0)
+	kill_point("holder-built");
+	if (write_all(f->status, &err, sizeof(err)) < 0 || r < 0)
 		_exit(1);
-	holder_reap();
+	if (f->commit >= 0 && !committed(f->commit))
+		_exit(1);
+	holder_reap(f->userns);
 	_exit(0);
 }
 
@@ -339,14 +386,47 @@ collect_holder(pid_t pid, int status_fd, struct nsset *out,
 	return 0;
 }
 
+static int
+start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
+	     struct tmpl_err *err)
+{
+	const unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+		CLONE_NEWUTS | CLONE_NEWCGROUP;
+	int commit[2] = { -1, -1 };
+	struct holder_fds f = { .status = st[1], .commit = -1,
+				.userns = out->fd[NS_USER] };
+	long pid;
+
+	f.parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	if (f.parent < 0 || (spec->persistent &&
+			     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+					commit) < 0)) {
+		close_fd(&f.parent);
+		return err_set(err, errno, "pidfd/socketpair: %s",
+			       strerror(errno));
+	}
+	f.commit = commit[1];
+	pid = raw_clone(flags);
+	if (pid == 0) {
+		close(st[0]);
+		close_fd(&commit[0]);
+		holder_main(spec, &f);
+	}
+	close(f.parent);
+	close_fd(&commit[1]);
+	out->commit = commit[0];
+	if (pid < 0)
+		return err_set(err, errno, "cannot create namespaces: %s",
+			       strerror(errno));
+	out->holder = (pid_t)pid;
+	return 0;
+}
+
 int
 sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 	      struct tmpl_err *err)
 {
-	const unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-		CLONE_NEWUTS | CLONE_NEWCGROUP;
-	int st[2], self, r;
-	long pid;
+	int st[2], r;
 
 	nsset_init(out);
 	if (spec->userns) {
@@ -355,30 +435,33 @@ sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 		if (r < 0)
 			return r;
 	}
-	self = (int)syscall(SYS_pidfd_open, getpid(), 0);
-	if (self < 0 || pipe2(st, O_CLOEXEC) < 0) {
-		close_fd(&self);
+	if (pipe2(st, O_CLOEXEC) < 0) {
+		nsset_close(out);
 		return err_set(err, errno, "pipe: %s", strerror(errno));
 	}
-	pid = raw_clone(flags);
-	if (pid == 0) {
-		close(st[0]);
-		holder_main(spec, st[1], self);
-	}
+	r = start_holder(spec, out, st, err);
 	close(st[1]);
-	close(self);
-	if (pid < 0) {
-		close(st[0]);
-		return err_set(err, errno, "cannot create namespaces: %s",
-			       strerror(errno));
-	}
-	out->holder = (pid_t)pid;
-	r = collect_holder(out->holder, st[0], out, err);
+	if (r == 0)
+		r = collect_holder(out->holder, st[0], out, err);
 	close(st[0]);
-	if (r < 0) {
+	if (r < 0 && out->holder > 0) {
 		kill(out->holder, SIGKILL);
 		waitpid(out->holder, NULL, 0);
-		nsset_close(out);
 	}
+	if (r < 0)
+		nsset_close(out);
+	return r;
+}
+
+int
+sandbox_commit(struct nsset *s)
+{
+	int r = 0;
+
+	if (s->commit < 0)
+		return 0;
+	if (send(s->commit, "c", 1, MSG_NOSIGNAL) != 1)
+		r = -errno;
+	close_fd(&s->commit);
 	return r;
 }

@@ -19,6 +19,7 @@ nsset_init(struct nsset *s)
 	for (int i = 0; i < NS_COUNT; i++)
 		s->fd[i] = -1;
 	s->holder = 0;
+	s->commit = -1;
 }
 
 void
@@ -26,6 +27,7 @@ nsset_close(struct nsset *s)
 {
 	for (int i = 0; i < NS_COUNT; i++)
 		close_fd(&s->fd[i]);
+	close_fd(&s->commit);
 }
 
 int

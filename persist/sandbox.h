@@ -32,6 +32,7 @@ enum ns_index { NS_MNT, NS_PID, NS_IPC, NS_UTS, NS_CGROUP, NS_USER, NS_COUNT };
 struct nsset {
 	int fd[NS_COUNT];	/* -1 when not used */
 	pid_t holder;		/* pid 1 of the sandbox, in the host pid ns */
+	int commit;		/* persistent build: see sandbox_commit() */
 };
 
 /* Who the sandbox is for; resolved by the launcher before any namespace
@@ -51,7 +52,8 @@ struct sandbox_spec {
 	const char *vhost;		/* "" for the server level */
 	const char *persist_dir;	/* root-owned fallback for tmp */
 	bool userns;			/* create a user namespace */
-	bool die_with_parent;		/* one-shot: holder dies with builder */
+	bool persistent;		/* holder outlives the builder once
+					 * committed; retires on SIGTERM */
 	const char *passwd;		/* $PASSWD text, NULL if unused */
 	const char *group;		/* $GROUP text, NULL if unused */
 	int verbose_fd;			/* -v: one line per op, else -1 */
@@ -72,6 +74,11 @@ bool sandbox_userns_available(void);
 
 int sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 		  struct tmpl_err *err);
+
+/* Persistent builds: the holder dies with the builder until this is
+ * called (after the record is published), so a builder killed at any point
+ * leaves nothing running that no record points to. */
+int sandbox_commit(struct nsset *s);
 
 /* setns() into every namespace of @s but the user namespace.  After this
  * the caller's root and cwd are the sandbox's. */

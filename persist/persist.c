@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Join or build a persisted set; see persist.h. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <linux/nsfs.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "paths.h"
+#include "persist.h"
+#include "sysutil.h"
+
+static const struct {
+	const char *path;	/* under /proc/<holder>/ */
+	int type;
+} ns_files[NS_COUNT] = {
+	[NS_MNT] = { "ns/mnt", CLONE_NEWNS },
+	[NS_PID] = { "ns/pid", CLONE_NEWPID },
+	[NS_IPC] = { "ns/ipc", CLONE_NEWIPC },
+	[NS_UTS] = { "ns/uts", CLONE_NEWUTS },
+	[NS_CGROUP] = { "ns/cgroup", CLONE_NEWCGROUP },
+	[NS_USER] = { "fd/0", CLONE_NEWUSER },
+};
+
+static int
+verify_ns(int fd, int i, const struct record *r)
+{
+	struct statfs sf;
+	struct stat st;
+	uid_t owner;
+
+	if (fstatfs(fd, &sf) < 0 || sf.f_type != NSFS_MAGIC)
+		return -ESTALE;
+	if (ioctl(fd, NS_GET_NSTYPE) != ns_files[i].type)
+		return -ESTALE;
+	if (fstat(fd, &st) < 0 || st.st_ino != r->ino[i] ||
+	    st.st_dev != r->nsdev)
+		return -ESTALE;
+	/* Our user namespaces are created by root. */
+	if (i == NS_USER && (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0 ||
+			     owner != 0))
+		return -ESTALE;
+	return 0;
+}
+
+int
+persist_open_record(const struct record *r, struct nsset *ns)
+{
+	char path[64];
+	int i, n = r->userns ? NS_COUNT : NS_USER;
+
+	nsset_init(ns);
+	/* Open every file first, then verify each: the holder could die and
+	 * its pid be reused between two opens. */
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)r->holder,
+			 ns_files[i].path);
+		ns->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (ns->fd[i] < 0)
+			break;
+	}
+	for (int j = 0; i == n && j < n; j++) {
+		if (verify_ns(ns->fd[j], j, r) < 0)
+			i = -1;
+	}
+	if (i != n) {
+		nsset_close(ns);
+		return -ESTALE;
+	}
+	ns->holder = r->holder;
+	return 0;
+}
+
+uint64_t
+persist_source_hash(const struct tmpl *t, uint64_t h)
+{
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tmpl_op *op = &t->ops[i];
+		struct stat st;
+		uint64_t v[5] = { 0 };
+
+		if (op->kind != TMPL_BIND && op->kind != TMPL_RO_BIND &&
+		    op->kind != TMPL_DEV_BIND && op->kind != TMPL_COPY)
+			continue;
+		/* Root stats only to compare; nothing is read or shown. */
+		if (stat(op->src, &st) == 0) {
+			v[0] = 1;
+			if (!S_ISDIR(st.st_mode)) {
+				v[1] = st.st_dev;
+				v[2] = st.st_ino;
+				v[3] = (uint64_t)st.st_size;
+				v[4] = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+					(uint64_t)st.st_mtim.tv_nsec;
+			}
+		}
+		h = tmpl_hash_bytes(h, op->src, strlen(op->src) + 1);
+		h = tmpl_hash_bytes(h, v, sizeof(v));
+	}
+	return h;
+}
+
+bool
+persist_reload_requested(const struct sandbox_ident *id)
+{
+	cleanup_fd int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	cleanup_fd int home = -1;
+	bool asked = false;
+
+	if (!id->home || root < 0)
+		return false;
+	home = path_open_source(root, id->home, id, NULL);
+	if (home < 0)
+		return false;
+	/* unlinkat() never follows the name: a symlink called .lsns_reload
+	 * is removed itself, and only the user's own permissions apply. */
+	if (fs_as_user(id->uid, id->gid) == 0)
+		asked = unlinkat(home, ".lsns_reload", 0) == 0;
+	fs_as_root();
+	return asked;
+}
+
+/* A pidfd for the record's holder, checked to still be that holder. */
+static int
+holder_pidfd(const struct record *r)
+{
+	char path[64];
+	struct stat st;
+	int pfd = (int)syscall(SYS_pidfd_open, r->holder, 0);
+
+	if (pfd < 0)
+		return -errno;
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)r->holder);
+	if (stat(path, &st) < 0 || st.st_ino != r->ino[NS_PID] ||
+	    st.st_dev != r->nsdev) {
+		close(pfd);
+		return -ESRCH;
+	}
+	return pfd;
+}
+
+int
+persist_retire(const struct record *r, bool kill_it)
+{
+	int pfd = holder_pidfd(r), rc = 0;
+
+	if (pfd < 0)
+		return pfd == -ESRCH ? 0 : pfd;
+	if (syscall(SYS_pidfd_send_signal, pfd, kill_it ? SIGKILL : SIGTERM,
+		    NULL, 0) < 0 && errno != ESRCH)
+		rc = -errno;
+	close(pfd);
+	return rc;
+}

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Persisted sandboxes: build once per (uid, vhost), join afterwards.
+ *
+ * Nothing is bind-mounted in the host: a persisted set is its holder
+ * process (pid 1 of the set, which keeps the namespaces alive) plus a
+ * root-owned record under PERSISTDIR/UID[/VHOST] naming the holder's
+ * pid and the inode of each namespace.  The host mount table does not grow
+ * with the number of users.  A join opens /proc/HOLDER/ns/FILE (and the
+ * holder's fd 0 for the user namespace), then verifies every fd before any
+ * setns(): on nsfs, of the expected type, the recorded inode, and a user
+ * namespace owned by root (the firejail CVE-2022-31214 class).
+ */
+#ifndef NSCELL_PERSIST_H
+#define NSCELL_PERSIST_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "sandbox.h"
+#include "store.h"
+
+struct persist_key {
+	const char *persist_dir;
+	uint64_t hash;		/* ops + version + userns + passwd/group */
+	uint64_t srchash;	/* persist_source_hash() */
+	bool reload;		/* ~/.lsns_reload was there */
+	unsigned timeout_ms;	/* bound on the build-lock wait */
+};
+
+enum persist_how { PERSIST_JOINED, PERSIST_BUILT };
+
+/* Join the published set for (spec->id.uid, spec->vhost) if it is current
+ * and verifies, else build one (serialised by the set's lock), publish it
+ * and retire the old one.  @ns gets verified namespace fds. */
+int persist_acquire(const struct sandbox_spec *spec,
+		    const struct persist_key *key, struct nsset *ns,
+		    enum persist_how *how, struct tmpl_err *err);
+
+/* Open and verify the namespaces a record names.  -ESTALE when the holder
+ * is gone or anything does not match. */
+int persist_open_record(const struct record *r, struct nsset *ns);
+
+/* Identity of every bind and copy source (existence, and device, inode,
+ * size and mtime of non-directories): a socket or file replaced on the
+ * host (mysqld restarted) changes it, and the next launch rebuilds. */
+uint64_t persist_source_hash(const struct tmpl *t, uint64_t h);
+
+/* ~/.lsns_reload: if present, remove it (as the user, never following a
+ * symlink) and return true. */
+bool persist_reload_requested(const struct sandbox_ident *id);
+
+/* SIGTERM the holder a record names, if it is still that holder: it exits
+ * as soon as its last process has.  With @kill, SIGKILL it instead: the
+ * whole pid namespace dies. */
+int persist_retire(const struct record *r, bool kill);
+
+/* Processes other than the holder in the record's pid namespace; their
+ * pids go to @pids (up to @max). */
+int persist_members(const struct record *r, pid_t *pids, size_t max);
+
+#endif

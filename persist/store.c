@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The persist store; see store.h for the layout and the MUST rules. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "sysutil.h"
+
+#define RECORD_MAX 4096
+
+static const char *const ns_keys[NS_COUNT] = {
+	[NS_MNT] = "mnt", [NS_PID] = "pid", [NS_IPC] = "ipc",
+	[NS_UTS] = "uts", [NS_CGROUP] = "cgroup", [NS_USER] = "user",
+};
+
+static int
+mkdir_open(int cur, const char *comp, mode_t mode)
+{
+	int fd;
+
+	if (mkdirat(cur, comp, mode) < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(cur, comp, O_PATH | O_NOFOLLOW | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+int
+store_mkdirs(int rootfd, const char *path, mode_t mode)
+{
+	char comp[256];
+	const char *p = path;
+	int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+
+	if (cur < 0)
+		return -errno;
+	for (;;) {
+		const char *e;
+		int next;
+
+		while (*p == '/')
+			p++;
+		if (!*p)
+			return cur;
+		e = strchrnul(p, '/');
+		if ((size_t)(e - p) >= sizeof(comp)) {
+			close(cur);
+			return -ENAMETOOLONG;
+		}
+		memcpy(comp, p, (size_t)(e - p));
+		comp[e - p] = '\0';
+		p = e;
+		next = mkdir_open(cur, comp, mode);
+		close(cur);
+		if (next < 0)
+			return next;
+		cur = next;
+	}
+}
+
+static int
+check_root_dir(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	return 0;
+}
+
+static int
+sub_dir(int *cur, const char *name, bool create)
+{
+	int next = create ? mkdir_open(*cur, name, 0700) :
+		openat(*cur, name, O_PATH | O_NOFOLLOW | O_DIRECTORY |
+		       O_CLOEXEC);
+
+	if (next == -1)
+		next = -errno;
+	if (next < 0)
+		return next;
+	close(*cur);
+	*cur = next;
+	return check_root_dir(*cur);
+}
+
+int
+store_open(const char *persist_dir, uid_t uid, const char *vhost,
+	   bool create, struct store *s, struct tmpl_err *err)
+{
+	char name[16];
+	cleanup_fd int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int cur, r;
+
+	s->dir = s->lock = -1;
+	if (root < 0)
+		return err_set(err, errno, "open /: %s", strerror(errno));
+	cur = create ? store_mkdirs(root, persist_dir, 0700) :
+		openat(root, persist_dir + 1, O_PATH | O_NOFOLLOW |
+		       O_DIRECTORY | O_CLOEXEC);
+	if (cur == -1)
+		cur = -errno;
+	r = cur < 0 ? cur : check_root_dir(cur);
+	snprintf(name, sizeof(name), "%u", (unsigned)uid);
+	if (r == 0)
+		r = sub_dir(&cur, name, create);
+	if (r == 0 && vhost && vhost[0])
+		r = sub_dir(&cur, vhost, create);
+	if (r < 0) {
+		if (cur >= 0)
+			close(cur);
+		if (r == -ENOENT && !create)
+			return r;
+		return err_set(err, -r, "persist directory %s/%s%s%s: %s",
+			       persist_dir, name, vhost && vhost[0] ? "/" : "",
+			       vhost ? vhost : "", r == -EPERM ?
+			       "must be root-owned and not writable by group "
+			       "or others" : strerror(-r));
+	}
+	s->dir = cur;
+	return 0;
+}
+
+void
+store_close(struct store *s)
+{
+	close_fd(&s->lock);
+	close_fd(&s->dir);
+}
+
+int
+store_lock(struct store *s, unsigned timeout_ms)
+{
+	struct timespec ts = { 0, 1000000 };
+	unsigned waited = 0;
+
+	if (s->lock < 0) {
+		s->lock = openat(s->dir, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
+				 O_CLOEXEC, 0600);
+		if (s->lock < 0)
+			return -errno;
+	}
+	while (flock(s->lock, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return -errno;
+		if (waited >= timeout_ms)
+			return -ETIMEDOUT;
+		nanosleep(&ts, NULL);
+		waited += (unsigned)(ts.tv_nsec / 1000000);
+		if (ts.tv_nsec < 32000000)
+			ts.tv_nsec *= 2;
+	}
+	return 0;
+}
+
+static int
+parse_line(struct record *r, const char *line)
+{
+	char key[16], val[300];
+	unsigned long long v;
+
+	if (sscanf(line, "%15s %299s", key, val) != 2)
+		return -EINVAL;
+	if (!strcmp(key, "vhost"))
+		return snprintf(r->vhost, sizeof(r->vhost), "%s",
+				strcmp(val, "-") ? val : "") < 0 ? -EINVAL : 0;
+	v = strtoull(val, NULL, strcmp(key, "hash") &&
+		     strcmp(key, "srchash") ? 10 : 16);
+	if (!strcmp(key, "uid"))
+		r->uid = (uid_t)v;
+	else if (!strcmp(key, "instance"))
+		r->instance = (unsigned long)v;
+	else if (!strcmp(key, "built"))
+		r->built = (time_t)v;
+	else if (!strcmp(key, "hash"))
+		r->hash = v;
+	else if (!strcmp(key, "srchash"))
+		r->srchash = v;
+	else if (!strcmp(key, "holder"))
+		r->holder = (pid_t)v;
+	else if (!strcmp(key, "userns"))
+		r->userns = v != 0;
+	else if (!strcmp(key, "nsdev"))
+		r->nsdev = (dev_t)v;
+	else
+		for (int i = 0; i < NS_COUNT; i++)
+			if (!strcmp(key, ns_keys[i]))
+				r->ino[i] = (ino_t)v;
+	return 0;
+}
+
+int
+record_read(const struct store *s, struct record *r)
+{
+	cleanup_fd int fd = openat(s->dir, "record", O_RDONLY | O_NOFOLLOW |
+				   O_CLOEXEC);
+	struct stat st;
+	char *buf, *line, *save = NULL;
+	size_t len;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0 || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)))
+		return -EPERM;
+	rc = read_fd_all(fd, RECORD_MAX, &buf, &len);
+	if (rc < 0)
+		return rc;
+	if (strncmp(buf, "nscell-record 1\n", 16)) {
+		free(buf);
+		return -EINVAL;
+	}
+	for (line = strtok_r(buf + 16, "\n", &save); line && rc == 0;
+	     line = strtok_r(NULL, "\n", &save))
+		rc = parse_line(r, line);
+	free(buf);
+	if (rc == 0 && (!r->holder || !r->ino[NS_MNT] || !r->ino[NS_PID]))
+		rc = -EINVAL;
+	return rc;
+}
+
+int
+record_write(const struct store *s, const struct record *r)
+{
+	char buf[RECORD_MAX];
+	cleanup_fd int fd = -1;
+	int n, rc;
+
+	n = snprintf(buf, sizeof(buf), "nscell-record 1\nuid %u\nvhost %s\n"
+		     "instance %lu\nbuilt %lld\nhash %016" PRIx64 "\n"
+		     "srchash %016" PRIx64 "\nholder %d\nuserns %d\n"
+		     "nsdev %llu\n", (unsigned)r->uid,
+		     r->vhost[0] ? r->vhost : "-", r->instance,
+		     (long long)r->built, r->hash, r->srchash, (int)r->holder,
+		     r->userns, (unsigned long long)r->nsdev);
+	for (int i = 0; i < NS_COUNT && n > 0 && (size_t)n < sizeof(buf); i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s %llu\n",
+			      ns_keys[i], (unsigned long long)r->ino[i]);
+	if (n <= 0 || (size_t)n >= sizeof(buf))
+		return -E2BIG;
+	unlinkat(s->dir, "record.new", 0);
+	fd = openat(s->dir, "record.new", O_WRONLY | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	rc = write_all(fd, buf, (size_t)n);
+	if (rc == 0 && renameat(s->dir, "record.new", s->dir, "record") < 0)
+		rc = -errno;
+	return rc;
+}
+
+int
+record_remove(const struct store *s)
+{
+	if (unlinkat(s->dir, "record", 0) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}

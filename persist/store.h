@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The persist store: PERSISTDIR/<uid>/ (server level) and
+ * PERSISTDIR/<uid>/<vhost>/, each root-owned 0700 and holding
+ *   lock     flock()ed to serialise building (never handed to a sandbox)
+ *   record   the published set: holder pid, namespace inodes, hashes
+ * MUST: every directory is created and opened without following symlinks
+ * and checked root-owned on its fd; the record is read only if it is a
+ * root-owned regular file; it is published by rename, so a reader sees a
+ * complete record or none.
+ */
+#ifndef NSCELL_STORE_H
+#define NSCELL_STORE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "sandbox.h"
+
+struct store {
+	int dir;	/* the set's directory (O_PATH) */
+	int lock;	/* -1 until store_open_lock() */
+};
+
+struct record {
+	uid_t uid;
+	char vhost[256];
+	unsigned long instance;
+	time_t built;
+	uint64_t hash;		/* effective ops, version, passwd/group */
+	uint64_t srchash;	/* bound sources' identities */
+	pid_t holder;
+	bool userns;
+	dev_t nsdev;		/* st_dev of the nsfs */
+	ino_t ino[NS_COUNT];	/* 0 when not used */
+};
+
+/* mkdir -p @path beneath @rootfd (mode @mode, as root), every component
+ * opened with O_NOFOLLOW; returns an O_PATH fd of the last one. */
+int store_mkdirs(int rootfd, const char *path, mode_t mode);
+
+/* Open (creating when @create) the set's directory, checked root-owned and
+ * not group/other-writable.  -ENOENT when absent and !@create. */
+int store_open(const char *persist_dir, uid_t uid, const char *vhost,
+	       bool create, struct store *s, struct tmpl_err *err);
+void store_close(struct store *s);
+
+/* Take the build lock, waiting at most @timeout_ms (-ETIMEDOUT). */
+int store_lock(struct store *s, unsigned timeout_ms);
+
+int record_read(const struct store *s, struct record *r);
+int record_write(const struct store *s, const struct record *r);
+int record_remove(const struct store *s);
+
+#endif
