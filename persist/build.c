@@ -268,7 +268,6 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(f->parent) ||
 	    setsid() < 0)
 		_exit(1);
-	close(f->parent);
 	umask(0);
 	/* The target's groups, so that permission checks made as the user
 	 * (fsuid) see the user's groups, not the caller's. */
@@ -276,6 +275,12 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 		r = err_set(&err, errno, "setgroups: %s", strerror(errno));
 	if (r == 0)
 		r = build_tree(spec, &err);
+	/* Every setfsuid() of the build cleared the death signal (any
+	 * credential change does): arm it again, then look whether the
+	 * builder died meanwhile. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(f->parent))
+		_exit(1);
+	close(f->parent);
 	kill_point("holder-built");
 	if (write_all(f->status, &err, sizeof(err)) < 0 || r < 0)
 		_exit(1);

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * cmd_ns: enter a user's sandbox the way the web server would (root only),
+ * to run a shell or a command in it.  Same phases and code as nscell; only
+ * the defaults differ (user nobody, command /bin/bash, cwd the user's
+ * home).  The command runs in a new session with no controlling terminal
+ * (nscell always does this), so code in the sandbox cannot push input into
+ * the admin's terminal with TIOCSTI.
+ */
+#define _GNU_SOURCE
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "log.h"
+#include "priv.h"
+
+static char default_shell[] = "/bin/bash";
+
+static void
+usage(int code)
+{
+	dprintf(code ? STDERR_FILENO : STDOUT_FILENO,
+		"cmd_ns - enter a shell or run a command in a user's sandbox\n"
+		"usage: cmd_ns [-u USER|UID] [-s VHOST] [-m CMD] [-d DIR] [-c] "
+		"[-f TEMPLATE] [-2 TEMPLATE] [-v] [-h] [-- CMD ARG...]\n"
+		"  -u  user (nobody by default)   -s  vhost\n"
+		"  -m  command (/bin/bash by default)   -d  directory (home)\n"
+		"  -c  enforce cgroups (not supported yet)\n"
+		"  -f  server template   -2  vhost template   -v  verbose\n");
+	_exit(code);
+}
+
+static void
+parse(int argc, char **argv, struct launch_opts *o, char **one)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->user = "nobody";
+	one[0] = default_shell;
+	while ((c = getopt(argc, argv, "+u:s:m:d:cf:2:vh?")) != -1) {
+		switch (c) {
+		case 'u': o->user = optarg; break;
+		case 's': o->vhost = optarg; break;
+		case 'm': one[0] = optarg; break;
+		case 'd': o->dir = optarg; break;
+		case 'f': o->tmpl = optarg; break;
+		case '2': o->vtmpl = optarg; break;
+		case 'v': o->verbose = true; break;
+		case 'c': die("cgroups are not supported yet");
+		case 'h': usage(0); break;
+		default: usage(EXIT_NSCELL);
+		}
+	}
+	o->cmd = argv[optind] ? argv + optind : one;
+	if (o->vhost && !conf_vhost_name_ok(o->vhost))
+		die("-s %s: not a vhost name", o->vhost);
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+	char *one[2] = { NULL, NULL };
+	struct launch L;
+
+	if (argc < 1 || !argv[0])
+		_exit(EXIT_NSCELL);
+	if (getuid() != 0)
+		die("cmd_ns: only root may enter other users' sandboxes");
+	priv_init();
+	parse(argc, argv, &L.o, one);
+	log_init();
+	launch_load_config(&L);
+	launch_identify(&L);
+	launch_templates(&L);
+	return launch_run(&L, envp);
+}

@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * unmount_ns: remove persisted sets (root only).  It never hangs: every
+ * wait is bounded by -t, and a set still in use is detached (its record
+ * removed, so new launches build a new one) while its processes keep
+ * running; their pids are reported and the exit status is 2.
+ */
+#define _GNU_SOURCE
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "launch.h"
+#include "log.h"
+#include "persist.h"
+
+#define EXIT_BUSY 2
+#define MAX_PIDS 64
+
+struct um_opts {
+	const char *user, *vhost;
+	bool all, verbose, list, kill;
+	unsigned timeout_ms;
+	int status;
+};
+
+static void
+usage(int code)
+{
+	dprintf(code ? STDERR_FILENO : STDOUT_FILENO,
+		"usage: unmount_ns [-u USER|UID [-s VHOST]] [-a] [-v] [-l] "
+		"[-t SECONDS] [-k]\n"
+		"  -u  one user (all its vhosts unless -s)   -s  one vhost\n"
+		"  -a  every user   -l  list persisted sets   -v  verbose\n"
+		"  -t  bound every wait (default 10 s)   -k  kill the "
+		"processes still in a set\n");
+	exit(code);
+}
+
+static void
+parse(int argc, char **argv, struct um_opts *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->timeout_ms = 10000;
+	while ((c = getopt(argc, argv, "u:s:avlt:kh")) != -1) {
+		switch (c) {
+		case 'u': o->user = optarg; break;
+		case 's': o->vhost = optarg; break;
+		case 'a': o->all = true; break;
+		case 'v': o->verbose = true; break;
+		case 'l': o->list = true; break;
+		case 'k': o->kill = true; break;
+		case 't': o->timeout_ms = (unsigned)strtoul(optarg, NULL, 10)
+				* 1000; break;
+		case 'h': usage(0); break;
+		default: usage(1);
+		}
+	}
+	if (optind != argc || (o->vhost && !o->user) ||
+	    (!o->user && !o->all && !o->list))
+		usage(1);
+	if (o->vhost && !conf_vhost_name_ok(o->vhost))
+		die("-s %s: not a vhost name", o->vhost);
+}
+
+/* Wait (bounded) until the process behind @pfd has exited. */
+static bool
+wait_gone(pid_t pid, unsigned timeout_ms)
+{
+	int pfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p = { .fd = pfd, .events = POLLIN };
+	bool gone;
+
+	if (pfd < 0)
+		return true;
+	gone = poll(&p, 1, (int)timeout_ms) > 0;
+	close(pfd);
+	return gone;
+}
+
+static void
+report_busy(const struct record *r, const pid_t *pids, int n)
+{
+	printf("uid %u vhost '%s': detached; still used by %d process%s:",
+	       (unsigned)r->uid, r->vhost, n, n == 1 ? "" : "es");
+	for (int i = 0; i < n && i < MAX_PIDS; i++)
+		printf(" %d", (int)pids[i]);
+	printf("\n");
+}
+
+static void
+unmount_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
+{
+	struct tmpl_err err = { .code = 0 };
+	pid_t pids[MAX_PIDS];
+	struct record r;
+	struct store s;
+	int n;
+
+	if (store_open(pdir, uid, vh, false, &s, &err) < 0)
+		return;
+	if (o->verbose)
+		printf("uid %u vhost '%s': locking\n", (unsigned)uid, vh);
+	if (store_lock(&s, o->timeout_ms) < 0) {
+		fprintf(stderr, "unmount_ns: uid %u vhost '%s': lock busy for "
+			"%u ms\n", (unsigned)uid, vh, o->timeout_ms);
+		o->status = 1;
+	} else if (record_read(&s, &r) == 0 && record_remove(&s) == 0) {
+		persist_retire(&r, o->kill);
+		if (o->kill)
+			wait_gone(r.holder, o->timeout_ms);
+		n = persist_members(&r, pids, MAX_PIDS);
+		if (o->verbose)
+			printf("uid %u vhost '%s': removed instance %lu "
+			       "(holder %d)\n", (unsigned)uid, vh, r.instance,
+			       (int)r.holder);
+		if (n > 0) {
+			report_busy(&r, pids, n);
+			o->status = o->status ? o->status : EXIT_BUSY;
+		}
+	}
+	store_close(&s);
+}
+
+static void
+list_set(const char *pdir, uid_t uid, const char *vh)
+{
+	struct tmpl_err err = { .code = 0 };
+	struct passwd *pw = getpwuid(uid);
+	struct nsset ns;
+	struct record r;
+	struct store s;
+	char when[32], procs[16] = "gone";
+	int n;
+
+	if (store_open(pdir, uid, vh, false, &s, &err) < 0)
+		return;
+	if (record_read(&s, &r) == 0) {
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S",
+			 localtime(&r.built));
+		if (persist_open_record(&r, &ns) == 0) {
+			nsset_close(&ns);
+			n = persist_members(&r, NULL, 0);
+			snprintf(procs, sizeof(procs), "%d", n);
+		}
+		printf("%-7u %-12s %-20s %-8lu %-19s %016llx %s\n",
+		       (unsigned)uid, pw ? pw->pw_name : "?",
+		       vh[0] ? vh : "-", r.instance, when,
+		       (unsigned long long)r.hash, procs);
+	}
+	store_close(&s);
+}
+
+typedef void (*set_fn)(struct um_opts *o, const char *pdir, uid_t uid,
+		       const char *vh);
+
+/* The server-level set of @uid and each of its vhosts (or just @only). */
+static void
+each_vhost(struct um_opts *o, const char *pdir, uid_t uid, const char *only,
+	   set_fn fn)
+{
+	char path[4200];
+	struct dirent *e;
+	DIR *d;
+
+	if (only) {
+		fn(o, pdir, uid, only);
+		return;
+	}
+	fn(o, pdir, uid, "");
+	snprintf(path, sizeof(path), "%s/%u", pdir, (unsigned)uid);
+	d = opendir(path);
+	while (d && (e = readdir(d))) {
+		if (e->d_type == DT_DIR && conf_vhost_name_ok(e->d_name))
+			fn(o, pdir, uid, e->d_name);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void
+each_uid(struct um_opts *o, const char *pdir, set_fn fn)
+{
+	struct dirent *e;
+	DIR *d = opendir(pdir);
+
+	while (d && (e = readdir(d))) {
+		if (isdigit((unsigned char)e->d_name[0]))
+			each_vhost(o, pdir, (uid_t)strtoul(e->d_name, NULL,
+							  10), NULL, fn);
+	}
+	if (d)
+		closedir(d);
+}
+
+static void
+list_fn(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
+{
+	(void)o;
+	list_set(pdir, uid, vh);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct launch L = { .o = { .user = NULL } };
+	struct um_opts o;
+
+	if (argc < 1 || getuid() != 0 || geteuid() != 0)
+		die("unmount_ns: only root may remove persisted sets");
+	parse(argc, argv, &o);
+	launch_load_config(&L);
+	if (o.list) {
+		printf("%-7s %-12s %-20s %-8s %-19s %-16s %s\n", "UID", "USER",
+		       "VHOST", "INSTANCE", "BUILT", "HASH", "PROCS");
+		each_uid(&o, L.conf.persist_dir, list_fn);
+	}
+	if (o.all) {
+		each_uid(&o, L.conf.persist_dir, unmount_set);
+	} else if (o.user) {
+		struct identity id;
+
+		if (ident_lookup(o.user, &id) < 0)
+			die("unknown user %s", o.user);
+		each_vhost(&o, L.conf.persist_dir, id.uid, o.vhost,
+			   unmount_set);
+	}
+	fflush(stdout);
+	return o.status;
+}
