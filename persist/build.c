@@ -39,22 +39,27 @@
 #define ROOT_SIZE	"16m"
 
 static void
-trace_op(const struct sandbox_spec *spec, const struct tmpl_op *op, int r,
+trace_op(const struct build_ctx *c, const struct tmpl_op *op, int r,
 	 const char *why)
 {
-	char line[8300];
+	const struct sandbox_spec *spec = c->spec;
+	char line[8300], how[4200];
 
 	if (spec->verbose_fd < 0 && spec->debug_fd < 0)
 		return;
 	tmpl_op_format(op, line, sizeof(line));
+	if (r <= 0)
+		snprintf(how, sizeof(how), "skipped: %s", why);
+	else if (c->resolved[0] && op->src && strcmp(c->resolved, op->src))
+		snprintf(how, sizeof(how), "done (source %s)", c->resolved);
+	else
+		snprintf(how, sizeof(how), "done");
 	if (spec->verbose_fd >= 0)
-		dprintf(spec->verbose_fd, "nscell: %s:%u: %s: %s%s\n",
-			op->pos.file, op->pos.line, line,
-			r > 0 ? "done" : "skipped: ", r > 0 ? "" : why);
+		dprintf(spec->verbose_fd, "nscell: %s:%u: %s: %s\n",
+			op->pos.file, op->pos.line, line, how);
 	if (spec->debug_fd >= 0 && spec->debug_fd != spec->verbose_fd)
-		dprintf(spec->debug_fd, "nscell[%d]: op %s:%u: %s: %s%s\n",
-			(int)getpid(), op->pos.file, op->pos.line, line,
-			r > 0 ? "done" : "skipped: ", r > 0 ? "" : why);
+		dprintf(spec->debug_fd, "nscell[%d]: op %s:%u: %s: %s\n",
+			(int)getpid(), op->pos.file, op->pos.line, line, how);
 }
 
 static int
@@ -70,7 +75,7 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 		int r = mounts_apply(c, op, &why, &e);
 
 		if (r >= 0) {
-			trace_op(c->spec, op, r, why ? why : "");
+			trace_op(c, op, r, why ? why : "");
 			if (i == t->n / 2)
 				kill_point("holder-mid-build");
 			continue;

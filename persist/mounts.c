@@ -114,6 +114,25 @@ mnt_fs_at(struct build_ctx *c, const char *dest, const char *type,
 	return d < 0 ? d : mnt_attach(m, d);
 }
 
+/* For -v and /lsnsdebug: the path the kernel reached for a source, as
+ * seen from the host's root ("/oldroot/usr/lib" -> "/usr/lib"). */
+static void
+note_resolved(struct build_ctx *c, int fd)
+{
+	char link[64];
+	ssize_t n;
+
+	c->resolved[0] = '\0';
+	if (c->spec->verbose_fd < 0 && c->spec->debug_fd < 0)
+		return;
+	snprintf(link, sizeof(link), "/oldroot/proc/self/fd/%d", fd);
+	n = readlink(link, c->resolved, sizeof(c->resolved) - 1);
+	c->resolved[n > 0 ? n : 0] = '\0';
+	if (!strncmp(c->resolved, "/oldroot/", 9))
+		memmove(c->resolved, c->resolved + 8,
+			strlen(c->resolved + 8) + 1);
+}
+
 static bool
 source_skippable(const struct tmpl_op *op, int r)
 {
@@ -136,6 +155,7 @@ op_bind(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 			"source path has an untrusted symlink";
 		return 0;
 	}
+	note_resolved(c, s);
 	if (op->kind != TMPL_DEV_BIND)
 		attrs |= MOUNT_ATTR_NODEV;
 	if (op->kind == TMPL_RO_BIND)
@@ -226,6 +246,7 @@ op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 		*why = "source does not exist";
 		return 0;
 	}
+	note_resolved(c, s);
 	r = read_as_user(c, s, &buf, &len, &mode);
 	if (r == 0)
 		r = bind_data(c, buf, len, mode, id->uid, id->gid, op->dest,
@@ -296,6 +317,7 @@ mounts_apply(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	     struct tmpl_err *err)
 {
 	*why = NULL;
+	c->resolved[0] = '\0';
 	switch (op->kind) {
 	case TMPL_BIND:
 	case TMPL_RO_BIND:

@@ -15,6 +15,7 @@ struct build_ctx {
 	int scratch;	/* directory on the builder's private base tmpfs, for
 			 * generated files, the empty dir and empty file */
 	unsigned n_data;
+	char resolved[4096];	/* -v: where the last source really was */
 };
 
 /* Apply one op.  Returns 1 when it was applied, 0 when skipped (a -try op
