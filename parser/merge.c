@@ -6,7 +6,10 @@
  * $GROUP /etc/group, so they replace and are replaced by a bind of the same
  * file); no-unshare-user, which has none, is keyed by its kind.  A later op
  * with the key of an earlier one replaces it where it stands, so the mount
- * order stays that of the first mention.  Lookups use an open-addressing
+ * order stays that of the first mention.  remount-ro is the exception: it
+ * changes the mount at its destination instead of defining it, so it
+ * neither replaces nor is replaced (`/srv,bind` then `/srv,remount-ro`
+ * keeps both, in that order).  Lookups use an open-addressing
  * hash table built per call: O(n) for the largest lists.
  */
 #include <errno.h>
@@ -81,14 +84,22 @@ tmpl_merge(struct tmpl *base, struct tmpl *add, struct tmpl_err *err)
 		return tmpl_set_err(err, NULL, 0, 0, -ENOMEM, "out of memory");
 	/* Nothing can fail from here on. */
 	for (i = 0; i < base->n; i++) {
-		size_t *s = index_find(&ix, base->ops, &base->ops[i]);
+		size_t *s;
 
+		if (base->ops[i].kind == TMPL_REMOUNT_RO)
+			continue;
+		s = index_find(&ix, base->ops, &base->ops[i]);
 		if (!*s)
 			*s = i + 1;
 	}
 	for (i = 0; i < add->n; i++) {
-		size_t *s = index_find(&ix, base->ops, &add->ops[i]);
+		size_t *s;
 
+		if (add->ops[i].kind == TMPL_REMOUNT_RO) {
+			base->ops[base->n++] = add->ops[i];
+			continue;
+		}
+		s = index_find(&ix, base->ops, &add->ops[i]);
 		if (*s) {
 			tmpl_op_clear(&base->ops[*s - 1]);
 			base->ops[*s - 1] = add->ops[i];

@@ -133,10 +133,26 @@ note_resolved(struct build_ctx *c, int fd)
 			strlen(c->resolved + 8) + 1);
 }
 
-static bool
-source_skippable(const struct tmpl_op *op, int r)
+#define SKIPPED (-ECANCELED)
+
+/* The op's source, walked as the user (paths.c); SKIPPED, with the reason
+ * in *why, when a -try op's source is missing or only reachable through an
+ * untrusted symlink. */
+static int
+open_src(struct build_ctx *c, const struct tmpl_op *op, const char **why,
+	 struct tmpl_err *err)
 {
-	return (op->flags & TMPL_F_TRY) && (r == -ENOENT || r == -ELOOP);
+	int s = path_open_source(c->oldroot, op->src, &c->spec->id, err);
+
+	if (s >= 0) {
+		note_resolved(c, s);
+		return s;
+	}
+	if (!(op->flags & TMPL_F_TRY) || (s != -ENOENT && s != -ELOOP))
+		return s;
+	*why = s == -ENOENT ? "source does not exist" :
+		"source path has an untrusted symlink";
+	return SKIPPED;
 }
 
 static int
@@ -147,15 +163,9 @@ op_bind(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	cleanup_fd int s = -1;
 	int r;
 
-	s = path_open_source(c->oldroot, op->src, &c->spec->id, err);
-	if (s < 0) {
-		if (!source_skippable(op, s))
-			return s;
-		*why = s == -ENOENT ? "source does not exist" :
-			"source path has an untrusted symlink";
-		return 0;
-	}
-	note_resolved(c, s);
+	s = open_src(c, op, why, err);
+	if (s < 0)
+		return s == SKIPPED ? 0 : s;
 	if (op->kind != TMPL_DEV_BIND)
 		attrs |= MOUNT_ATTR_NODEV;
 	if (op->kind == TMPL_RO_BIND)
@@ -239,14 +249,9 @@ op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	mode_t mode = 0;
 	int r;
 
-	s = path_open_source(c->oldroot, op->src, id, err);
-	if (s < 0) {
-		if (!source_skippable(op, s))
-			return s;
-		*why = "source does not exist";
-		return 0;
-	}
-	note_resolved(c, s);
+	s = open_src(c, op, why, err);
+	if (s < 0)
+		return s == SKIPPED ? 0 : s;
 	r = read_as_user(c, s, &buf, &len, &mode);
 	if (r == 0)
 		r = bind_data(c, buf, len, mode, id->uid, id->gid, op->dest,

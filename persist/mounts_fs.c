@@ -16,6 +16,7 @@
 
 #include "mounts_int.h"
 #include "paths.h"
+#include "store.h"
 #include "sysutil.h"
 
 #define TMPFS_SIZE	"64m"
@@ -240,45 +241,6 @@ op_dev(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 	return r < 0 ? r : 1;
 }
 
-/* mkdir -p for a root-owned directory from the config (persistDir): every
- * component opened without following symlinks. */
-static int
-root_mkdirs(int rootfd, const char *path, mode_t mode)
-{
-	char comp[256];
-	const char *p = path;
-	int cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
-
-	while (cur >= 0 && *p) {
-		const char *e;
-		int next;
-
-		while (*p == '/')
-			p++;
-		e = strchrnul(p, '/');
-		if (e == p)
-			break;
-		if ((size_t)(e - p) >= sizeof(comp)) {
-			close(cur);
-			return -ENAMETOOLONG;
-		}
-		memcpy(comp, p, (size_t)(e - p));
-		comp[e - p] = '\0';
-		p = e;
-		if (mkdirat(cur, comp, mode) < 0 && errno != EEXIST) {
-			next = -errno;
-		} else {
-			next = openat(cur, comp, O_PATH | O_NOFOLLOW |
-				      O_DIRECTORY | O_CLOEXEC);
-			if (next < 0)
-				next = -errno;
-		}
-		close(cur);
-		cur = next;
-	}
-	return cur;
-}
-
 static int
 owned_subdir(int parent, const char *name, uid_t uid, gid_t gid, bool chown_it)
 {
@@ -333,23 +295,31 @@ tmp_in_home(struct build_ctx *c, const char *name)
 	return r;
 }
 
-/* PERSIST/<uid>/tmp[.VHOST]: root-owned parents, so no user can race. */
+/* PERSISTDIR/tmp/UID/{@|VHOST}: root-owned parents, so no user can race;
+ * "tmp" is never a uid and "@" never a vhost, so nothing here can meet
+ * the store's PERSISTDIR/UID/VHOST directories. */
 static int
-tmp_in_persist(struct build_ctx *c, const char *name)
+tmp_in_persist(struct build_ctx *c)
 {
 	const struct sandbox_ident *id = &c->spec->id;
+	const char *vh = c->spec->vhost;
 	char uid[16];
 	cleanup_fd int p = -1;
+	cleanup_fd int t = -1;
 	cleanup_fd int u = -1;
 
-	p = root_mkdirs(c->oldroot, c->spec->persist_dir, 0700);
+	p = store_mkdirs(c->oldroot, c->spec->persist_dir, 0700);
 	if (p < 0)
 		return p;
+	t = owned_subdir(p, "tmp", 0, 0, false);
+	if (t < 0)
+		return t;
 	snprintf(uid, sizeof(uid), "%u", (unsigned)id->uid);
-	u = owned_subdir(p, uid, 0, 0, false);
+	u = owned_subdir(t, uid, 0, 0, false);
 	if (u < 0)
 		return u;
-	return owned_subdir(u, name, id->uid, id->gid, true);
+	return owned_subdir(u, vh && vh[0] ? vh : "@", id->uid, id->gid,
+			    true);
 }
 
 int
@@ -363,7 +333,7 @@ op_tmp(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 	if (c->spec->id.home)
 		t = tmp_in_home(c, name);
 	if (t < 0)
-		t = tmp_in_persist(c, name);
+		t = tmp_in_persist(c);
 	if (t < 0)
 		return err_set(err, -t, "tmp %s: cannot make the backing "
 			       "directory: %s", op->dest, strerror(-t));

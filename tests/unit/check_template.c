@@ -418,6 +418,12 @@ static const struct tcase_def override[] = {
 	{ "/a /l,symlink\n/b /l,symlink", "2: symlink /b /l\n", ID_ALICE },
 	{ "/s /d,bind\n/d,tmpfs\n/s2 /d,copy", "3: copy /s2 /d\n",
 	  ID_ALICE },
+	/* remount-ro modifies, it neither replaces nor is replaced. */
+	{ "/srv,bind\n/srv,remount-ro", "1: bind /srv /srv\n"
+	  "2: remount-ro /srv\n", ID_ALICE },
+	{ "/srv,bind\n/srv,remount-ro\n/srv,ro-bind\n/srv,remount-ro",
+	  "3: ro-bind /srv /srv\n2: remount-ro /srv\n4: remount-ro /srv\n",
+	  ID_ALICE },
 };
 TABLE_TEST(test_override, override)
 
