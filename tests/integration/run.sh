@@ -1,0 +1,2082 @@
+#!/bin/bash
+# Test functions are called indirectly, through run_test:
+# shellcheck disable=SC2317
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# Privileged integration tests of nscell: real namespaces, a real setuid
+# binary, real (temporary) users.
+#
+#   tests/integration/run.sh NSCELL_BINARY
+#
+# Needs root (exit 77 = skipped otherwise).  The outer part runs in the
+# caller's mount namespace: it records the host's mounts, creates
+# /etc/nscell if it is missing, re-executes this script inside a private
+# mount namespace (unshare --mount --propagation private), and afterwards
+# checks that nothing leaked (mounts, users, files) and prints the summary.
+# The inner part builds the work dir, the setuid copy, the config on a tmpfs
+# over /etc/nscell, the test users, and runs the tests.
+#
+# Output: TAP-like "ok N - name" / "not ok N - name" (+ "#   why" lines),
+# "# SKIP name: reason" for what cannot be tested here, and as the last
+# line "N passed, M failed" (", K skipped" appended when K > 0).
+# Exit status: 0 iff nothing failed.
+set -u
+
+readonly CONF_DIR=/etc/nscell
+readonly SAFE_PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
+
+# ---------------------------------------------------------------- outer ---
+
+outer_main() {
+	local bin=${1:-} state rc created_etc=0 mounts_before mounts_after
+	local lsns_after t h users p u uids n pass fail skip extra_fail=0
+	local lines
+
+	if [ "$(id -u)" != 0 ]; then
+		echo "# SKIP integration: must run as root"
+		echo "0 passed, 0 failed, 1 skipped"
+		exit 77
+	fi
+	if [ -z "$bin" ] || [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
+		echo "usage: $0 NSCELL_BINARY (got '${bin}')" >&2
+		echo "0 passed, 1 failed"
+		exit 1
+	fi
+	bin=$(readlink -f -- "$bin")
+	for tool in unshare setpriv findmnt useradd userdel groupadd \
+		groupdel getent ipcmk ipcrm ipcs perl timeout; do
+		if ! command -v "$tool" >/dev/null 2>&1; then
+			echo "# SKIP integration: $tool is missing"
+			echo "0 passed, 0 failed, 1 skipped"
+			exit 77
+		fi
+	done
+
+	state=$(mktemp /tmp/nscell-it-state.XXXXXX) || exit 1
+	mounts_before=$(mount_list)
+	if [ ! -e "$CONF_DIR" ]; then
+		# /etc is the host's: the mount point must exist there.  It is
+		# removed again below.
+		mkdir -m 0755 "$CONF_DIR" || exit 1
+		created_etc=1
+	fi
+
+	NSCELL_IT_STATE=$state unshare --mount --propagation private -- \
+		"$BASH" "$0" "$bin"
+	rc=$?
+
+	# The inner part reports "T=", "USER=" and the counters in $state.
+	t=$(sed -n 's/^T=//p' "$state")
+	h=$(sed -n 's/^H=//p' "$state")
+	users=$(sed -n 's/^USER=//p' "$state")
+	n=$(sed -n 's/^N=//p' "$state" | tail -n 1)
+	pass=$(sed -n 's/^PASS=//p' "$state" | tail -n 1)
+	fail=$(sed -n 's/^FAIL=//p' "$state" | tail -n 1)
+	skip=$(sed -n 's/^SKIP=//p' "$state" | tail -n 1)
+	n=${n:-0} pass=${pass:-0} fail=${fail:-0} skip=${skip:-0}
+	if [ -z "$(sed -n 's/^DONE=//p' "$state")" ]; then
+		echo "# the inner runner did not finish (exit $rc)"
+		extra_fail=1
+	fi
+
+	# Safety net: whatever the inner trap could not remove.
+	for u in $users; do
+		if getent passwd "$u" >/dev/null; then
+			userdel -r "$u" >/dev/null 2>&1
+		fi
+	done
+	if getent group nsct_g >/dev/null && grep -q '^GROUP=nsct_g' "$state"; then
+		groupdel nsct_g >/dev/null 2>&1
+	fi
+	if [ "$created_etc" = 1 ]; then
+		rmdir "$CONF_DIR" 2>/dev/null
+	fi
+
+	# Leak checks, in the host's mount namespace.
+	mounts_after=$(mount_list)
+	n=$((n + 1))
+	if [ "$mounts_before" = "$mounts_after" ]; then
+		echo "ok $n - leak: no new mounts in the host namespace"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - leak: no new mounts in the host namespace"
+		diff <(echo "$mounts_before") <(echo "$mounts_after") |
+			head -n 20 | sed 's/^/#   /'
+		fail=$((fail + 1))
+	fi
+	n=$((n + 1))
+	lines=""
+	for u in $users; do
+		getent passwd "$u" >/dev/null && lines="$lines $u"
+	done
+	if getent group nsct_g >/dev/null && grep -q '^GROUP=nsct_g' "$state"; then
+		lines="$lines @nsct_g"
+	fi
+	if [ -z "$lines" ] && [ -n "$users" ]; then
+		echo "ok $n - leak: test users and groups removed"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - leak: test users and groups removed"
+		echo "#   left:${lines:- (no users were recorded)}"
+		fail=$((fail + 1))
+	fi
+	n=$((n + 1))
+	if [ -n "$t" ] && [ ! -e "$t" ] && [ -n "$h" ] && [ ! -e "$h" ]; then
+		echo "ok $n - leak: work dir and homes removed"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - leak: work dir and homes removed"
+		echo "#   '$t' or '$h' is still there (or was never recorded)"
+		fail=$((fail + 1))
+	fi
+	n=$((n + 1))
+	# Only our users' entries: other launches may use /var/lsns meanwhile.
+	lsns_after=""
+	uids=$(sed -n 's/^UID=//p' "$state" | tr '\n' ' ')
+	for u in $uids; do
+		for p in "/var/lsns/$u" "/var/lsns/tmp/$u"; do
+			[ -e "$p" ] && lsns_after="$lsns_after $p"
+		done
+	done
+	if [ -z "$lsns_after" ]; then
+		echo "ok $n - leak: nothing of the test users in /var/lsns"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - leak: nothing of the test users in /var/lsns"
+		echo "#   left:$lsns_after"
+		fail=$((fail + 1))
+	fi
+	n=$((n + 1))
+	if [ "$created_etc" = 0 ] || [ ! -e "$CONF_DIR" ]; then
+		echo "ok $n - leak: $CONF_DIR as it was"
+		pass=$((pass + 1))
+	else
+		echo "not ok $n - leak: $CONF_DIR as it was"
+		fail=$((fail + 1))
+	fi
+	rm -f "$state"
+	fail=$((fail + extra_fail))
+	if [ "$skip" -gt 0 ]; then
+		echo "$pass passed, $fail failed, $skip skipped"
+	else
+		echo "$pass passed, $fail failed"
+	fi
+	[ "$fail" = 0 ]
+	exit
+}
+
+mount_list() {
+	# Mount points and sources of this mount namespace, without the ids
+	# (a remount elsewhere must not look like a leak).
+	awk '{ print $5, $4 }' /proc/self/mountinfo | sort
+}
+
+
+# ---------------------------------------------------------------- inner ---
+
+T=""			# work dir
+H=""			# parent of the test homes (/home/nscell-it.*)
+NS=""			# the setuid copy under test
+TD=$CONF_DIR/t		# trusted template dir (root-owned, on our tmpfs)
+CONF=$CONF_DIR/nscell.conf
+OVERFLOW_UID=65534
+CREATED_USERS=()
+CREATED_GROUP=""
+IPC_IDS=()
+EXTRA_ENV=()
+# Every launch is one-shot (-n: a fresh sandbox that dies with nscell)
+# unless a persistence test empties this.
+ONESHOT=(-n)
+UNMOUNT_NS=""		# unmount_ns next to the binary under test, if built
+OUT="" ERR="" RC=0
+DIAG="" SKIP_REASON=""
+N=0 PASS=0 FAIL=0 SKIP=0
+CONF_DIRTY=0
+declare -A UID_OF GID_OF HOME_OF
+
+note() { echo "$1" >>"$NSCELL_IT_STATE"; }
+
+# Processes still running the setuid copy under test: after the tests,
+# only leaked sandbox holders can be left.
+running_ns() {
+	local e p
+	for e in /proc/[0-9]*/exe; do
+		[ "$(readlink "$e" 2>/dev/null)" = "$NS" ] || continue
+		p=${e#/proc/}
+		p=${p%/exe}
+		alive "$p" && echo "$p"
+	done
+}
+
+# Holders named by the records of persisted sets under our persistDir.
+recorded_holders() {
+	[ -d "$T/lsns" ] || return 0
+	find "$T/lsns" -name record -type f -exec sed -n 's/^holder //p' {} + 2>/dev/null
+}
+
+# Processes running the binary under test that no record accounts for.
+leaked_holders() {
+	local rec p
+	rec=" $(recorded_holders | tr '\n' ' ') "
+	for p in $(running_ns); do
+		case $rec in
+		*" $p "*) ;;
+		*) echo "$p" ;;
+		esac
+	done
+}
+
+inner_cleanup() {
+	local p u
+	if [ -n "$NS" ]; then
+		# Persisted sets first (retired properly when we can), then
+		# anything else still running our copy of the binary.
+		if [ -n "$UNMOUNT_NS" ]; then
+			"$UNMOUNT_NS" -a -k -t 5 >/dev/null 2>&1
+		fi
+		for p in $(running_ns); do
+			kill -KILL "$p" 2>/dev/null
+		done
+	fi
+	# Our own background jobs not yet waited for (never a stale pid).
+	for p in $(jobs -p); do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	for p in "${IPC_IDS[@]}"; do
+		ipcrm -q "$p" 2>/dev/null
+	done
+	for u in "${CREATED_USERS[@]}"; do
+		userdel -r "$u" >/dev/null 2>&1 || userdel -f -r "$u" >/dev/null 2>&1
+	done
+	if [ -n "$CREATED_GROUP" ]; then
+		groupdel "$CREATED_GROUP" >/dev/null 2>&1
+	fi
+	if mountpoint -q "$CONF_DIR"; then
+		umount "$CONF_DIR" 2>/dev/null
+	fi
+	case $T in
+	/*/nscell-it.*) rm -rf --one-file-system -- "$T" ;;
+	*) ;;
+	esac
+	case $H in
+	/*/nscell-it.*) rm -rf --one-file-system -- "$H" ;;
+	*) ;;
+	esac
+}
+
+# A directory for $T: not nosuid/noexec (the setuid binary must work
+# there), traversable by everybody.
+pick_workdir() {
+	local base opts d
+	for base in /var/tmp /var/lib /srv /opt /usr/local; do
+		[ -d "$base" ] || continue
+		opts=$(findmnt -n -o OPTIONS -T "$base" 2>/dev/null) || continue
+		case ",$opts," in
+		*,nosuid,* | *,noexec,*) continue ;;
+		*) ;;
+		esac
+		d=$(mktemp -d "$base/nscell-it.XXXXXX") || continue
+		chmod 0755 "$d"
+		if setpriv --reuid=65534 --regid=65534 --clear-groups -- \
+			test -x "$d"; then
+			echo "$d"
+			return 0
+		fi
+		rmdir "$d"
+	done
+	return 1
+}
+
+free_block() {
+	# First uid/gid B >= 20000 with B..B+9 free as both uid and gid.
+	local b i ok
+	for ((b = 20000; b < 60000; b += 10)); do
+		ok=1
+		for ((i = 0; i < 10; i++)); do
+			if getent passwd "$((b + i))" >/dev/null ||
+				getent group "$((b + i))" >/dev/null; then
+				ok=0
+				break
+			fi
+		done
+		if [ "$ok" = 1 ]; then
+			echo "$b"
+			return 0
+		fi
+	done
+	return 1
+}
+
+add_user() {
+	# add_user NAME UID HOME|-  [extra useradd args]
+	local name=$1 uid=$2 home=$3
+	shift 3
+	if getent passwd "$name" >/dev/null || getent group "$name" >/dev/null; then
+		echo "# setup: $name already exists; refusing to touch it" >&2
+		return 1
+	fi
+	if [ "$home" = - ]; then
+		useradd -M -d /nonexistent/nscell-it -u "$uid" -U -s /bin/sh \
+			"$@" "$name" || return 1
+	else
+		useradd -m -d "$home" -u "$uid" -U -s /bin/sh "$@" "$name" ||
+			return 1
+		chmod 0700 "$home"
+	fi
+	CREATED_USERS+=("$name")
+	note "USER=$name"
+	note "UID=$uid"
+	UID_OF[$name]=$uid
+	GID_OF[$name]=$(id -g "$name")
+	HOME_OF[$name]=$(getent passwd "$name" | cut -d: -f6)
+}
+
+std_conf() {
+	# The standard config, plus any lines given as arguments.
+	{
+		echo "# nscell integration tests"
+		echo "allowCaller nsct_c @nsct_g"
+		echo "minUid 1000"
+		echo "persistDir $T/lsns"
+		echo "vhost off.example {"
+		echo "	namespace 1"
+		echo "}"
+		echo "vhost on.example {"
+		echo "	namespace 2"
+		echo "}"
+		echo "vhost v1 {"
+		echo "	namespaceConfVhAdd $TD/vh1.tmpl"
+		echo "}"
+		echo "vhost plain {"
+		echo "}"
+		local l
+		for l in "$@"; do
+			echo "$l"
+		done
+	} >"$CONF.new" && chmod 0644 "$CONF.new" && mv -f "$CONF.new" "$CONF"
+	chown root:root "$CONF"
+	CONF_DIRTY=0
+}
+
+# The base of most templates: a working userland, proc, dev, passwd and a
+# writable marker dir at the same path inside as outside.
+base_lines() {
+	cat <<EOF
+/usr,ro-bind
+/lib,ro-bind
+/lib64,ro-bind-try
+/bin,ro-bind
+/sbin,ro-bind
+/etc/ld.so.cache,ro-bind-try
+/proc,proc
+/dev,dev
+\$PASSWD
+\$GROUP
+$T/mark /mark,bind
+EOF
+}
+
+# mkt NAME: template from stdin (root-owned 0644 in $TD); mkb NAME: the
+# base lines, then stdin.
+mkt() {
+	cat >"$TD/$1.tmpl" && chown root:root "$TD/$1.tmpl" &&
+		chmod 0644 "$TD/$1.tmpl"
+}
+mkb() {
+	{
+		base_lines
+		cat
+	} >"$TD/$1.tmpl" && chown root:root "$TD/$1.tmpl" &&
+		chmod 0644 "$TD/$1.tmpl"
+}
+
+inner_setup() {
+	local b u
+	T=$(pick_workdir) || {
+		echo "# setup: no suid-capable place for the work dir" >&2
+		return 1
+	}
+	note "T=$T"
+	# Homes live apart from $T: the default template makes /var/tmp a
+	# symlink, and a bind destination is never resolved through one, so a
+	# home under /var/tmp could not be bound at its own path.
+	if [ -d /home ]; then
+		H=$(mktemp -d /home/nscell-it.XXXXXX) || return 1
+	else
+		H=$(mktemp -d /srv/nscell-it.XXXXXX) || return 1
+	fi
+	chmod 0755 "$H"
+	note "H=$H"
+	OVERFLOW_UID=$(cat /proc/sys/kernel/overflowuid 2>/dev/null || echo 65534)
+	mkdir -m 0755 "$T/bin" "$T/data" "$T/data/secretdir" \
+		"$T/data2" "$T/cp" "$T/exp" "$T/suid" "$T/lsns" "$T/tmp" || return 1
+	mkdir -m 1777 "$T/mark" "$T/ww" || return 1
+	cp -- "$1" "$T/bin/nscell" && chown root:root "$T/bin/nscell" &&
+		chmod 4755 "$T/bin/nscell" || return 1
+	NS=$T/bin/nscell
+	if [ -x "$(dirname -- "$1")/unmount_ns" ]; then
+		cp -- "$(dirname -- "$1")/unmount_ns" "$T/bin/unmount_ns" &&
+			chmod 0755 "$T/bin/unmount_ns" && UNMOUNT_NS=$T/bin/unmount_ns
+	fi
+
+	mount -t tmpfs -o mode=0755,size=4m nscell-it "$CONF_DIR" || return 1
+	mkdir -m 0755 "$TD" || return 1
+
+	b=$(free_block) || {
+		echo "# setup: no free uid block" >&2
+		return 1
+	}
+	groupadd -g "$((b + 9))" nsct_g || return 1
+	CREATED_GROUP=nsct_g
+	note "GROUP=nsct_g"
+	add_user nsct_a "$b" "$H/nsct_a" || return 1
+	add_user nsct_b "$((b + 1))" "$H/nsct_b" || return 1
+	add_user nsct_c "$((b + 2))" "$H/nsct_c" || return 1
+	add_user nsct_d "$((b + 3))" "$H/nsct_d" -G nsct_g || return 1
+	add_user nsct_n "$((b + 4))" - || return 1
+
+	# Fixtures.
+	echo hello >"$T/data/hello.txt"
+	echo secret >"$T/data/secret.txt"
+	echo inside >"$T/data/secretdir/inner.txt"
+	echo data2 >"$T/data2/two.txt"
+	printf '#!/bin/sh\necho never\n' >"$T/data/notexec.sh"
+	chmod 0644 "$T/data/notexec.sh"
+	echo copyme >"$T/cp/c604" && chmod 0604 "$T/cp/c604"
+	echo private >"$T/cp/c600" && chmod 0600 "$T/cp/c600"
+	for u in nsct_a nsct_b; do
+		mkdir -m 0755 "$T/exp/$u" "$T/exp/${UID_OF[$u]}"
+		echo "user $u" >"$T/exp/$u/who"
+		echo "uid ${UID_OF[$u]}" >"$T/exp/${UID_OF[$u]}/who"
+	done
+	mkdir -m 0755 "$T/rw" && chown nsct_a: "$T/rw"
+	mkdir -m 0755 "$T/rw/sub" && chown nsct_a: "$T/rw/sub"
+	echo rw-content >"$T/rw/which" && chown nsct_a: "$T/rw/which"
+	ln -s "$T/data" "$T/ww/rootlink"	# root-owned, in a 1777 dir
+	cp /usr/bin/id "$T/suid/id" && chown root:root "$T/suid/id" &&
+		chmod 4755 "$T/suid/id"
+	echo "home file" >"$H/nsct_a/homefile"
+	chown nsct_a: "$H/nsct_a/homefile"
+	ln -s /etc "$H/nsct_a/etclink"
+	ln -s /root "$H/nsct_a/rootlink"
+	chown -h nsct_a: "$H/nsct_a/etclink" "$H/nsct_a/rootlink"
+	echo "b's secret" >"$H/nsct_b/bfile"
+	chown nsct_b: "$H/nsct_b/bfile"
+
+	# argc == 0 helper.
+	if command -v cc >/dev/null 2>&1; then
+		printf '%s\n' '#include <unistd.h>' \
+			'int main(int c, char **v) { char *a[] = { 0 }, *e[] = { 0 };' \
+			'  if (c < 2) return 99; execve(v[1], a, e); return 98; }' \
+			>"$T/argc0.c"
+		cc -o "$T/bin/argc0" "$T/argc0.c" 2>/dev/null &&
+			chmod 0755 "$T/bin/argc0"
+	fi
+
+	std_conf
+	base_lines | mkt base
+	mkt vh1 <<EOF
+$T/data2 /vh1data,ro-bind
+EOF
+	return 0
+}
+
+# ------------------------------------------------------------ helpers ---
+
+# nsc WHO [nscell args]: run the setuid copy as WHO (a test user, or root)
+# with a clean environment (+ EXTRA_ENV), stdin /dev/null.  Sets OUT, ERR
+# and RC.  Extra redirections on the call (3</ ...) reach nscell.
+nsc() {
+	local who=$1 home
+	shift
+	home=${HOME_OF[$who]:-/root}
+	if [ "$who" = root ]; then
+		timeout -k 3 20 env -i PATH="$SAFE_PATH" HOME=/root USER=root \
+			LOGNAME=root LANG=C "${EXTRA_ENV[@]}" "$NS" "${ONESHOT[@]}" "$@" \
+			</dev/null >"$T/out" 2>"$T/err"
+	else
+		timeout -k 3 20 setpriv --reuid="$who" --regid="${GID_OF[$who]}" \
+			--init-groups -- env -i PATH="$SAFE_PATH" HOME="$home" \
+			USER="$who" LOGNAME="$who" LANG=C "${EXTRA_ENV[@]}" \
+			"$NS" "${ONESHOT[@]}" "$@" </dev/null >"$T/out" 2>"$T/err"
+	fi
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+	return 0
+}
+
+# Run a plain command as a test user (no nscell).
+as_user() {
+	local who=$1
+	shift
+	setpriv --reuid="$who" --regid="${GID_OF[$who]}" --init-groups -- \
+		env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$who]}" "$@"
+}
+
+fail() {
+	DIAG="${DIAG:+$DIAG
+}$*"
+	return 1
+}
+
+skip() {
+	SKIP_REASON=$*
+	return 77
+}
+
+ctx() {
+	printf 'exit %s; stdout: %s; stderr: %s' "$RC" \
+		"$(printf '%s' "$OUT" | head -c 400 | tr '\n' '|')" \
+		"$(printf '%s' "$ERR" | head -c 400 | tr '\n' '|')"
+}
+
+expect_rc() {
+	[ "$RC" = "$1" ] || fail "expected exit $1; $(ctx)"
+}
+
+expect_out() {	# exact stdout
+	[ "$OUT" = "$1" ] || fail "expected stdout '$1'; $(ctx)"
+}
+
+out_has() {	# stdout has a line matching the ERE
+	grep -Eq -- "$1" <<<"$OUT" || fail "stdout lacks /$1/; $(ctx)"
+}
+
+out_lacks() {
+	! grep -Eq -- "$1" <<<"$OUT" || fail "stdout has /$1/; $(ctx)"
+}
+
+err_has() {
+	grep -Eq -- "$1" <<<"$ERR" || fail "stderr lacks /$1/; $(ctx)"
+}
+
+err_one_line() {	# nscell's errors are one line
+	local n
+	n=$(printf '%s\n' "$ERR" | grep -c .)
+	[ "$n" = 1 ] || fail "expected one line on stderr, got $n; $(ctx)"
+}
+
+# expect_refused MARKER REGEX: 125, one line matching REGEX on stderr, and
+# the marker file (which the command would have made) absent.
+expect_refused() {
+	expect_rc 125 && err_has "$2" && err_one_line &&
+		{ [ ! -e "$T/mark/$1" ] || fail "the command ran: $T/mark/$1 exists"; }
+}
+
+# The marker's path inside the sandbox (bound from $T/mark).
+marker() { echo "/mark/$1"; }
+
+ere_quote() { printf '%s' "$1" | sed 's/[][\.*^$+?(){}|/]/\\&/g'; }
+
+# ---------------------------------------------------- template commands ---
+
+t_ro_bind_content() {
+	mkb robind <<EOF
+$T/data /data,ro-bind
+EOF
+	nsc nsct_a -f "$TD/robind.tmpl" -- cat /data/hello.txt
+	expect_rc 0 && expect_out hello
+}
+
+t_ro_bind_erofs() {
+	nsc nsct_a -f "$TD/robind.tmpl" -- sh -c \
+		'touch /data/new 2>&1; echo "rc=$?"'
+	expect_rc 0 && out_has 'Read-only file system' && out_has '^rc=1$'
+}
+
+t_ro_bind_recursive() {
+	# ro-bind is read-only recursively: a writable mount below the
+	# source (a tmpfs at $T/data/sub in our namespace) stays read-only.
+	local rc
+	mkdir -p "$T/data/rsub"
+	mount -t tmpfs -o mode=0777,size=1m nscell-it-rsub "$T/data/rsub" ||
+		return 1
+	mkb robindrec <<EOF
+$T/data /data,ro-bind
+EOF
+	nsc nsct_a -f "$TD/robindrec.tmpl" -- sh -c \
+		'touch /data/rsub/x 2>&1; echo "rc=$?"'
+	umount "$T/data/rsub"
+	rc=0
+	expect_rc 0 && out_has 'Read-only file system' || rc=1
+	rmdir "$T/data/rsub"
+	return "$rc"
+}
+
+t_try_missing_skipped() {
+	mkb trymiss <<EOF
+/nonexistent/nscell-it /zz,ro-bind-try
+/nonexistent/nscell-it2 /zz2,bind-try
+/nonexistent/nscell-it3 /zz3,copy-try
+EOF
+	nsc nsct_a -v -f "$TD/trymiss.tmpl" -- sh -c \
+		'test -e /zz || test -e /zz2 || test -e /zz3 || echo absent'
+	expect_rc 0 && expect_out absent &&
+		err_has "^nscell: $TD/trymiss.tmpl:12: ro-bind-try /nonexistent/nscell-it /zz: skipped: source does not exist$" &&
+		err_has "^nscell: $TD/trymiss.tmpl:13: .*skipped: source does not exist$" &&
+		err_has "^nscell: $TD/trymiss.tmpl:14: .*skipped: source does not exist$"
+}
+
+t_nontry_missing_refused() {
+	mkb nontry <<EOF
+/nonexistent/nscell-it /zz,ro-bind
+EOF
+	nsc nsct_a -f "$TD/nontry.tmpl" -- touch "$(marker nontry)"
+	expect_refused nontry "^nscell: $TD/nontry.tmpl:12:[0-9]+: "
+}
+
+t_verbose_lines() {
+	nsc nsct_a -v -f "$TD/robind.tmpl" -- true
+	expect_rc 0 &&
+		err_has "^nscell: $TD/robind.tmpl:1: ro-bind /usr /usr: done$" &&
+		err_has "^nscell: $TD/robind.tmpl:12: ro-bind $(ere_quote "$T")/data /data: done$"
+}
+
+t_bind_writable() {
+	rm -f "$T/rw/fromin"
+	mkb bindrw <<EOF
+$T/rw /rw,bind
+EOF
+	nsc nsct_a -f "$TD/bindrw.tmpl" -- sh -c 'echo written >/rw/fromin'
+	expect_rc 0 || return 1
+	[ "$(cat "$T/rw/fromin" 2>/dev/null)" = written ] ||
+		fail "file not written through the bind"
+	[ "$(stat -c %u "$T/rw/fromin")" = "${UID_OF[nsct_a]}" ] ||
+		fail "file not owned by the user"
+}
+
+t_bind_nodev() {
+	mkb bindnodev <<EOF
+/dev/null /dn,bind
+EOF
+	nsc nsct_a -f "$TD/bindnodev.tmpl" -- sh -c \
+		'echo x 2>&1 >/dn; echo "rc=$?"'
+	expect_rc 0 && out_has '^rc=[1-9]' && out_has 'Permission denied'
+}
+
+t_dev_bind_keeps_devices() {
+	mkb devbind <<EOF
+/dev/null /dn,dev-bind
+/dev/zero /dz,dev-bind
+EOF
+	nsc nsct_a -f "$TD/devbind.tmpl" -- sh -c \
+		'echo x >/dn && head -c 4 /dz | od -An -tx1 | tr -d " "'
+	expect_rc 0 && expect_out 00000000
+}
+
+t_bind_nosuid() {
+	# Positive control first: the copy of id really is setuid on the host.
+	local host
+	host=$(as_user nsct_a "$T/suid/id" -u)
+	[ "$host" = 0 ] || skip "setuid copy of id does not work on the host ($host)" ||
+		return
+	mkb nosuid <<EOF
+$T/suid /suid,ro-bind
+EOF
+	nsc nsct_a -f "$TD/nosuid.tmpl" -- /suid/id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+}
+
+t_copy_mode_owner() {
+	mkb copy <<EOF
+$T/cp/c604 /etc/c604,copy
+EOF
+	nsc nsct_a -f "$TD/copy.tmpl" -- sh -c \
+		'stat -c "%a %u" /etc/c604; cat /etc/c604'
+	expect_rc 0 && expect_out "604 ${UID_OF[nsct_a]}
+copyme"
+}
+
+t_copy_is_read_only() {
+	nsc nsct_a -f "$TD/copy.tmpl" -- sh -c \
+		'echo changed 2>&1 >/etc/c604; echo "rc=$?"; cat /etc/c604'
+	expect_rc 0 && out_has '^rc=[1-9]' && out_has '^copyme$' || return 1
+	[ "$(cat "$T/cp/c604")" = copyme ] || fail "the source changed"
+}
+
+t_copy_unreadable_refused() {
+	mkb copy600 <<EOF
+$T/cp/c600 /etc/c600,copy
+EOF
+	nsc nsct_a -f "$TD/copy600.tmpl" -- touch "$(marker copy600)"
+	expect_refused copy600 "^nscell: $TD/copy600.tmpl:12:[0-9]+: .*(Permission denied|EACCES)"
+}
+
+t_tmp_outlives_launch() {
+	local d=${HOME_OF[nsct_a]}/.lsns/tmp
+	rm -rf "${HOME_OF[nsct_a]}/.lsns"
+	mkb tmp <<EOF
+/tmp,tmp
+EOF
+	nsc nsct_a -f "$TD/tmp.tmpl" -- sh -c 'echo kept >/tmp/kept'
+	expect_rc 0 || return 1
+	[ -d "$d" ] || fail "$d missing" || return
+	[ "$(stat -c '%u %a' "$d")" = "${UID_OF[nsct_a]} 700" ] ||
+		fail "$d is $(stat -c '%u %a' "$d"), want ${UID_OF[nsct_a]} 700" ||
+		return
+	[ "$(stat -c %u "${HOME_OF[nsct_a]}/.lsns")" = "${UID_OF[nsct_a]}" ] ||
+		fail ".lsns not owned by the user" || return
+	[ "$(cat "$d/kept" 2>/dev/null)" = kept ] || fail "file not in $d" ||
+		return
+	nsc nsct_a -f "$TD/tmp.tmpl" -- cat /tmp/kept
+	expect_rc 0 && expect_out kept
+}
+
+t_tmp_vhost_name() {
+	local d=${HOME_OF[nsct_a]}/.lsns/tmp.plain
+	nsc nsct_a -s plain -f "$TD/tmp.tmpl" -- sh -c 'echo vh >/tmp/vh'
+	expect_rc 0 || return 1
+	[ "$(cat "$d/vh" 2>/dev/null)" = vh ] || fail "no $d/vh" || return
+	[ "$(stat -c '%u %a' "$d")" = "${UID_OF[nsct_a]} 700" ] ||
+		fail "$d is $(stat -c '%u %a' "$d")"
+}
+
+t_tmp_no_home_fallback() {
+	# PERSISTDIR/tmp/UID/@ (@: the server level; a vhost uses its name).
+	local d=$T/lsns/tmp/${UID_OF[nsct_n]}/@
+	nsc nsct_n -f "$TD/tmp.tmpl" -- sh -c 'echo nohome >/tmp/f; pwd'
+	expect_rc 0 && expect_out / || return 1
+	[ "$(cat "$d/f" 2>/dev/null)" = nohome ] || fail "no $d/f" || return
+	[ "$(stat -c '%u %a' "$d")" = "${UID_OF[nsct_n]} 700" ] ||
+		fail "$d is $(stat -c '%u %a' "$d")" || return
+	[ "$(stat -c '%u %a' "$T/lsns/tmp/${UID_OF[nsct_n]}")" = "0 700" ] ||
+		fail "$T/lsns/tmp/UID not root-owned 0700"
+}
+
+t_tmp_symlinked_lsns_refused() {
+	# A user who plants ~/.lsns -> elsewhere must not get tmp made there
+	# (nor root writing through it).
+	local h=${HOME_OF[nsct_a]} rc=0
+	rm -rf "$h/.lsns"
+	as_user nsct_a ln -s "$T/mark" "$h/.lsns"
+	nsc nsct_a -f "$TD/tmp.tmpl" -- sh -c 'echo x >/tmp/viasym'
+	[ ! -e "$T/mark/tmp" ] || fail "tmp was made through the symlink ~/.lsns" || rc=1
+	rm -f "$h/.lsns"
+	rm -rf "$T/mark/tmp"
+	return "$rc"
+}
+
+t_tmpfs_writable() {
+	mkb tmpfs <<EOF
+/scratch,tmpfs
+EOF
+	nsc nsct_a -f "$TD/tmpfs.tmpl" -- sh -c \
+		'echo x >/scratch/f && stat -c "%u" /scratch && stat -f -c %T /scratch && stat -f -c "%b %S" /scratch'
+	expect_rc 0 || return 1
+	local l3
+	l3=$(sed -n 3p <<<"$OUT")
+	[ "$(sed -n 1,2p <<<"$OUT")" = "${UID_OF[nsct_a]}
+tmpfs" ] || fail "owner/type: $(ctx)" || return
+	[ "$(( ${l3% *} * ${l3#* } ))" = $((64 * 1024 * 1024)) ] ||
+		fail "size is not 64 MiB: $l3 (blocks, block size)"
+}
+
+t_hide_dir_and_file() {
+	mkb hide <<EOF
+$T/data /data,ro-bind
+!/data/secretdir
+!/data/secret.txt
+EOF
+	nsc nsct_a -f "$TD/hide.tmpl" -- sh -c \
+		'ls -A /data/secretdir | wc -l; wc -c </data/secret.txt; cat /data/hello.txt'
+	expect_rc 0 && expect_out "0
+0
+hello"
+}
+
+t_hide_missing_skipped() {
+	mkb hidemiss <<EOF
+!/nonexistent/nscell-it
+EOF
+	nsc nsct_a -v -f "$TD/hidemiss.tmpl" -- true
+	expect_rc 0 && err_has "hidemiss.tmpl:12: .*skipped: not in the sandbox"
+}
+
+t_proc_only_sandbox() {
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
+		'echo "pid $$"; ls /proc | grep -E "^[0-9]+$" | sort -n | tr "\n" " "'
+	expect_rc 0 && out_has '^pid 2$' || return 1
+	local p
+	for p in $(sed -n 2p <<<"$OUT" | tr ' ' '\n'); do
+		[ "$p" -lt 10 ] || fail "pid $p visible in /proc" || return
+	done
+	out_lacks '(^| )1 '
+}
+
+t_proc_hidepid() {
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
+		'grep -E " /proc " /proc/self/mountinfo'
+	expect_rc 0 && out_has 'hidepid=(invisible|2)'
+}
+
+t_dev_works() {
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
+		'echo x >/dev/null && head -c 16 /dev/urandom | wc -c && test -d /dev/pts && echo pts && stat -c %a /dev/shm && touch /dev/shm/x && echo shm && readlink /dev/fd'
+	expect_rc 0 && expect_out "16
+pts
+1777
+shm
+/proc/self/fd"
+}
+
+t_dev_read_only() {
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
+		'touch /dev/newfile 2>&1; echo "rc=$?"'
+	expect_rc 0 && out_has '^rc=1$'
+}
+
+t_remount_ro_bind() {
+	mkb remountro <<EOF
+$T/rw /rw,bind
+/rw,remount-ro
+EOF
+	nsc nsct_a -f "$TD/remountro.tmpl" -- sh -c \
+		'touch /rw/x 2>&1; echo "rc=$?"'
+	expect_rc 0 && out_has 'Read-only file system' && out_has '^rc=1$'
+}
+
+t_remount_ro_subdir() {
+	# remount-ro of a path that is not a mount: only that subtree.
+	rm -f "$T/rw/ok" "$T/rw/sub/x"
+	mkb remountsub <<EOF
+$T/rw /rw,bind
+/rw/sub,remount-ro
+EOF
+	nsc nsct_a -f "$TD/remountsub.tmpl" -- sh -c \
+		'touch /rw/sub/x 2>&1; echo "sub=$?"; touch /rw/ok; echo "top=$?"'
+	expect_rc 0 && out_has 'Read-only file system' && out_has '^sub=1$' &&
+		out_has '^top=0$'
+	rm -f "$T/rw/ok"
+}
+
+t_remount_ro_check_listing() {
+	# remount-ro after a mount of the same destination in one template:
+	# both ops must stay in the effective list, in order.
+	nsc nsct_a --check -f "$TD/remountro.tmpl"
+	expect_rc 0 && out_has "^$TD/remountro.tmpl:12: bind $(ere_quote "$T")/rw /rw$" &&
+		out_has "^$TD/remountro.tmpl:13: remount-ro /rw$"
+}
+
+t_remount_ro_other_mount() {
+	# remount-ro of a mount root made by another op (/dev/shm by dev).
+	mkb remountshm <<EOF
+/dev/shm,remount-ro
+EOF
+	nsc nsct_a -f "$TD/remountshm.tmpl" -- sh -c \
+		'touch /dev/shm/x 2>&1; echo "rc=$?"'
+	expect_rc 0 && out_has 'Read-only file system' && out_has '^rc=1$'
+}
+
+t_remount_ro_tmpfs() {
+	mkb remounttmpfs <<EOF
+/scratch,tmpfs
+/scratch,remount-ro
+EOF
+	nsc nsct_a -f "$TD/remounttmpfs.tmpl" -- sh -c \
+		'touch /scratch/x 2>&1; echo "rc=$?"'
+	expect_rc 0 && out_has 'Read-only file system'
+}
+
+t_symlink() {
+	mkb symlink <<EOF
+/usr/bin /ubin,symlink
+EOF
+	nsc nsct_a -f "$TD/symlink.tmpl" -- sh -c 'readlink /ubin; ls /ubin/sh'
+	expect_rc 0 && expect_out "/usr/bin
+/ubin/sh"
+}
+
+t_symlink_conflict_refused() {
+	mkb symconf <<EOF
+/cdir/sub,dir
+/elsewhere /cdir,symlink
+EOF
+	nsc nsct_a -f "$TD/symconf.tmpl" -- touch "$(marker symconf)"
+	expect_refused symconf "^nscell: $TD/symconf.tmpl:13:[0-9]+: .*exists"
+}
+
+t_dest_through_symlink_refused() {
+	mkb destsym <<EOF
+/tmp,tmpfs
+../tmp /var/tmp,symlink
+$T/rw /var/tmp/x,bind
+EOF
+	nsc nsct_a -f "$TD/destsym.tmpl" -- touch "$(marker destsym)"
+	expect_refused destsym "^nscell: $TD/destsym.tmpl:14:[0-9]+: .*symlink"
+}
+
+t_dir() {
+	mkb dir <<EOF
+/a/b/c,dir
+EOF
+	nsc nsct_a -f "$TD/dir.tmpl" -- sh -c \
+		'test -d /a/b/c && stat -c "%u %a" /a /a/b /a/b/c'
+	expect_rc 0 && expect_out "$OVERFLOW_UID 755
+$OVERFLOW_UID 755
+$OVERFLOW_UID 755"
+}
+
+t_root_read_only_tmpfs() {
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
+		'stat -f -c %T /; touch /newfile 2>&1; echo "rc=$?"'
+	expect_rc 0 && out_has '^tmpfs$' && out_has 'Read-only file system'
+}
+
+t_mqueue() {
+	mkb mqueue <<EOF
+/mq,mqueue
+EOF
+	nsc nsct_a -f "$TD/mqueue.tmpl" -- sh -c \
+		'grep " /mq " /proc/self/mountinfo; stat -f -c %T /mq'
+	expect_rc 0 && out_has ' /mq .* - mqueue ' && out_has '^mqueue$'
+}
+
+ns_differs() {
+	local ns=$1 host self
+	host=$(readlink "/proc/1/ns/$ns")
+	self=$(readlink "/proc/self/ns/$ns")
+	nsc nsct_a -f "$TD/base.tmpl" -- readlink "/proc/self/ns/$ns"
+	expect_rc 0 && out_has "^$ns:\[[0-9]+\]$" || return 1
+	[ "$OUT" != "$host" ] || fail "same $ns namespace as the host: $OUT" ||
+		return
+	[ "$OUT" != "$self" ] || fail "same $ns namespace as the caller: $OUT"
+}
+t_ns_mnt() { ns_differs mnt; }
+t_ns_pid() { ns_differs pid; }
+t_ns_ipc() { ns_differs ipc; }
+t_ns_uts() { ns_differs uts; }
+t_ns_cgroup() { ns_differs cgroup; }
+t_ns_user() { ns_differs user; }
+
+t_userns_maps_only_target() {
+	local u=${UID_OF[nsct_a]} g=${GID_OF[nsct_a]}
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
+		'cat /proc/self/uid_map /proc/self/gid_map | tr -s " " | sed "s/^ //"'
+	expect_rc 0 && expect_out "$u $u 1
+$g $g 1"
+}
+
+t_no_unshare_user() {
+	mkb nouserns <<EOF
+no-unshare-user
+/a,dir
+EOF
+	nsc nsct_a -f "$TD/nouserns.tmpl" -- sh -c \
+		'readlink /proc/self/ns/user; stat -c %u /a; id -u; grep -E "^CapEff" /proc/self/status'
+	expect_rc 0 || return 1
+	expect_out "$(readlink /proc/self/ns/user)
+0
+${UID_OF[nsct_a]}
+CapEff:	0000000000000000"
+}
+
+t_sysv_ipc_separate() {
+	local id
+	id=$(ipcmk -Q 2>/dev/null | grep -Eo '[0-9]+$') ||
+		skip "ipcmk -Q failed" || return
+	IPC_IDS+=("$id")
+	ipcs -q | grep -Eq "^0x[0-9a-f]+ +$id " ||
+		fail "control: queue $id not listed on the host" || return
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c 'ipcs -q | grep -c "^0x"'
+	ipcrm -q "$id"
+	expect_rc 1 && expect_out 0
+}
+
+t_id_whoami() {
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c 'id; whoami'
+	expect_rc 0 &&
+		out_has "^uid=${UID_OF[nsct_a]}\(nsct_a\) gid=${GID_OF[nsct_a]}\(nsct_a\)" &&
+		out_has '^nsct_a$'
+}
+
+t_passwd_names() {
+	mkb passwd <<EOF
+\$PASSWD,root,nobody
+EOF
+	nsc nsct_a -f "$TD/passwd.tmpl" -- sh -c 'cut -d: -f1,3 /etc/passwd | sort'
+	expect_rc 0 && expect_out "nobody:65534
+nsct_a:${UID_OF[nsct_a]}
+root:0" || return 1
+	nsc nsct_a -f "$TD/passwd.tmpl" -- sh -c 'grep -c . /etc/shadow 2>&1; stat -c "%a" /etc/passwd'
+	out_has '^644$'
+}
+
+t_passwd_only_user() {
+	nsc nsct_a -f "$TD/base.tmpl" -- cat /etc/passwd
+	expect_rc 0 && out_has "^nsct_a:x?:${UID_OF[nsct_a]}:${GID_OF[nsct_a]}:" &&
+		out_lacks '^(root|nsct_b):' || return 1
+	[ "$(grep -c . <<<"$OUT")" = 1 ] || fail "more than one line: $OUT"
+}
+
+t_group_names() {
+	mkb group <<EOF
+\$GROUP,root,nsct_g
+EOF
+	nsc nsct_d -f "$TD/group.tmpl" -- sh -c 'cut -d: -f1,3 /etc/group | sort'
+	expect_rc 0 && out_has "^nsct_d:${GID_OF[nsct_d]}$" && out_has '^root:0$' &&
+		out_has "^nsct_g:[0-9]+$" && out_lacks '^nsct_a:'
+}
+
+t_merge_vhost_override() {
+	mkb server <<EOF
+$T/data /data,ro-bind
+$T/data2 /d2,ro-bind
+EOF
+	mkt vhadd <<EOF
+$T/rw /data,bind
+$T/exp /exp,ro-bind
+EOF
+	nsc nsct_a -f "$TD/server.tmpl" -2 "$TD/vhadd.tmpl" -- sh -c \
+		'cat /data/which; cat /d2/two.txt; ls /exp | grep -c nsct_a; touch /data/mergew && echo writable'
+	rm -f "$T/rw/mergew"
+	expect_rc 0 && expect_out "rw-content
+data2
+1
+writable"
+}
+
+t_merge_check_listing() {
+	nsc nsct_a --check -f "$TD/server.tmpl" -2 "$TD/vhadd.tmpl"
+	expect_rc 0 || return 1
+	[ "$(grep -c ' /data$' <<<"$OUT")" = 1 ] ||
+		fail "destination /data listed $(grep -c ' /data$' <<<"$OUT") times" ||
+		return
+	out_has "^$TD/vhadd.tmpl:1: bind $(ere_quote "$T")/rw /data$" &&
+		out_has "^$TD/vhadd.tmpl:2: ro-bind $(ere_quote "$T")/exp /exp$" &&
+		out_has "^$TD/server.tmpl:13: ro-bind $(ere_quote "$T")/data2 /d2$"
+}
+
+t_vhost_template_from_config() {
+	nsc nsct_a -s v1 -f "$TD/base.tmpl" -- cat /vh1data/two.txt
+	expect_rc 0 && expect_out data2 || return 1
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c 'test -e /vh1data || echo absent'
+	expect_rc 0 && expect_out absent
+}
+
+t_namespaceconf_from_config() {
+	mkb confns <<EOF
+$T/data2 /fromconf,ro-bind
+EOF
+	std_conf "namespaceConf $TD/confns.tmpl"
+	CONF_DIRTY=1
+	nsc nsct_a -- cat /fromconf/two.txt
+	expect_rc 0 && expect_out data2
+}
+
+t_relative_dest_symlink() {
+	mkb reldest <<EOF
+/tmp,tmpfs
+/var,dir
+../tmp var/tmp,symlink
+EOF
+	nsc nsct_a -f "$TD/reldest.tmpl" -- sh -c \
+		'readlink /var/tmp; echo rel >/var/tmp/f; cat /tmp/f'
+	expect_rc 0 && expect_out "../tmp
+rel"
+}
+
+t_expansion() {
+	mkb expand <<EOF
+$T/exp/\$USER /eu,ro-bind
+$T/exp/\$UID /ei,ro-bind
+\$HOMEDIR /h,ro-bind
+/x\$GID,dir
+EOF
+	nsc nsct_a -f "$TD/expand.tmpl" -- sh -c \
+		'cat /eu/who /ei/who /h/homefile; test -d /x'"${GID_OF[nsct_a]}"' && echo gid'
+	expect_rc 0 && expect_out "user nsct_a
+uid ${UID_OF[nsct_a]}
+home file
+gid" || return 1
+	nsc nsct_b -f "$TD/expand.tmpl" -- cat /eu/who /ei/who
+	expect_rc 0 && expect_out "user nsct_b
+uid ${UID_OF[nsct_b]}"
+}
+
+t_default_template() {
+	nsc nsct_a -- sh -c 'id; ls /; cat /etc/passwd'
+	expect_rc 0 && out_has "^uid=${UID_OF[nsct_a]}\(nsct_a\)" &&
+		out_has '^usr$' && out_has '^proc$' && out_has '^tmp$' &&
+		out_has "^nsct_a:" && out_lacks '^root:'
+}
+
+t_default_home_and_tmp() {
+	rm -f "${HOME_OF[nsct_a]}/fromdefault"
+	# shellcheck disable=SC2016
+	nsc nsct_a -- sh -c \
+		'pwd; echo d >"$HOME/fromdefault"; echo t >/tmp/deftmp; readlink /var/tmp'
+	expect_rc 0 && expect_out "${HOME_OF[nsct_a]}
+../tmp" || return 1
+	[ -f "${HOME_OF[nsct_a]}/fromdefault" ] || fail "home not writable" ||
+		return
+	[ -f "${HOME_OF[nsct_a]}/.lsns/tmp/deftmp" ] || fail "/tmp not ~/.lsns/tmp"
+}
+
+t_default_check_count() {
+	nsc nsct_a --check
+	expect_rc 0 && out_has '^<default>:1: tmp /tmp$' &&
+		out_has "^# 34 ops for nsct_a \(uid ${UID_OF[nsct_a]}\); namespaces enabled$"
+}
+
+# ----------------------------------------------------------- isolation ---
+
+t_shadow_unreadable() {
+	nsc nsct_a -- sh -c 'cat /etc/shadow >/dev/null 2>&1 || echo denied'
+	expect_rc 0 && expect_out denied || return 1
+	mkb etc <<EOF
+/etc,ro-bind
+EOF
+	nsc nsct_a -f "$TD/etc.tmpl" -- sh -c 'test -e /etc/shadow && echo present; cat /etc/shadow 2>&1 >/dev/null'
+	expect_rc 1 && out_has '^present$' && out_has 'Permission denied'
+}
+
+t_other_home_invisible() {
+	nsc nsct_a -- sh -c "ls $H; test -e ${HOME_OF[nsct_b]} || echo absent"
+	expect_rc 0 && expect_out "nsct_a
+absent" || return 1
+	mkb homes <<EOF
+$H /homes,ro-bind
+EOF
+	nsc nsct_a -f "$TD/homes.tmpl" -- sh -c 'cat /homes/nsct_b/bfile 2>&1; ls /homes/nsct_b 2>&1'
+	out_has 'Permission denied' && out_lacks "secret"
+}
+
+t_host_processes_invisible() {
+	local pid
+	setpriv --reuid=nsct_b --regid="${GID_OF[nsct_b]}" --init-groups -- \
+		sleep 60 </dev/null >/dev/null 2>&1 &
+	pid=$!
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c "ps -eo pid=,comm=; test -e /proc/$pid && echo visible"
+	kill -KILL "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	expect_rc 1 && out_lacks 'sleep' && out_lacks '^visible$' && out_has ' ps$'
+}
+
+t_caps_and_nonewprivs() {
+	nsc nsct_a -f "$TD/base.tmpl" -- grep -E '^(CapInh|CapEff|CapPrm|CapBnd|CapAmb|NoNewPrivs):' /proc/self/status
+	expect_rc 0 && expect_out "CapInh:	0000000000000000
+CapPrm:	0000000000000000
+CapEff:	0000000000000000
+CapBnd:	0000000000000000
+CapAmb:	0000000000000000
+NoNewPrivs:	1"
+}
+
+t_only_std_fds() {
+	# No pipeline in sh: its pipe fds would show up in /proc/$$/fd.
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c 'ls /proc/$$/fd' \
+		3</ 4<"$T" 5</sys/fs/cgroup
+	OUT=$(sort -n <<<"$OUT" | tr '\n' ' ')
+	expect_rc 0 && expect_out "0 1 2 "
+}
+
+t_cwd_from_proc_fd() {
+	local rc=0
+	(
+		exec 3<"$T"
+		cd /proc/self/fd/3 || exit 9
+		nsc nsct_a -- sh -c 'pwd; readlink /proc/self/cwd; ls ..'
+		printf '%s\n' "$RC" "$OUT" >"$T/cwdres"
+		printf '%s\n' "$ERR" >"$T/cwderr"
+	)
+	RC=$(head -n 1 "$T/cwdres")
+	OUT=$(tail -n +2 "$T/cwdres")
+	ERR=$(cat "$T/cwderr")
+	# ".." is the sandbox's view of the homes' parent (only this user's
+	# home), not anything of $T where the caller stood.
+	expect_rc 0 && out_has "^$(ere_quote "${HOME_OF[nsct_a]}")$" &&
+		out_lacks '^(bin|data|mark|lsns)$' || rc=1
+	[ "$rc" = 0 ] || return 1
+	(
+		exec 3<"$T"
+		cd /proc/self/fd/3 || exit 9
+		nsc nsct_a -d /tmp -- pwd
+		printf '%s\n' "$RC" "$OUT" >"$T/cwdres"
+		printf '%s\n' "$ERR" >"$T/cwderr"
+	)
+	RC=$(head -n 1 "$T/cwdres")
+	OUT=$(tail -n +2 "$T/cwdres")
+	ERR=$(cat "$T/cwderr")
+	expect_rc 0 && expect_out /tmp
+}
+
+t_cwd_root_without_home() {
+	nsc nsct_a -f "$TD/base.tmpl" -- pwd
+	expect_rc 0 && expect_out /
+}
+
+# -------------------------------------------------------------- policy ---
+
+t_marker_control() {
+	# The marker mechanism the refusal tests rely on does work.
+	nsc nsct_a -f "$TD/base.tmpl" -- touch "$(marker control)"
+	expect_rc 0 || return 1
+	[ -e "$T/mark/control" ] || fail "the marker was not made"
+}
+
+t_policy_user_other() {
+	nsc nsct_a -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker pol_other)"
+	expect_refused pol_other "^nscell: uid ${UID_OF[nsct_a]} may not launch for uid ${UID_OF[nsct_b]}: "
+}
+
+t_policy_user_self_u() {
+	nsc nsct_a -u nsct_a -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+}
+
+t_policy_below_minuid() {
+	local low
+	low=$(getent passwd daemon | cut -d: -f3)
+	[ -n "$low" ] || skip "no 'daemon' user" || return
+	nsc root -u daemon -f "$TD/base.tmpl" -- touch "$(marker pol_low)"
+	expect_refused pol_low "below minUid"
+}
+
+t_policy_root_name() {
+	nsc root -u root -f "$TD/base.tmpl" -- touch "$(marker pol_root)"
+	expect_refused pol_root "uid 0 is never a target"
+}
+
+t_policy_root_uid() {
+	nsc root -u 0 -f "$TD/base.tmpl" -- touch "$(marker pol_zero)"
+	expect_refused pol_zero "uid 0 is never a target"
+}
+
+t_policy_self_root() {
+	# Root without -u targets itself: uid 0, refused.
+	nsc root -f "$TD/base.tmpl" -- touch "$(marker pol_self_root)"
+	expect_refused pol_self_root "uid 0 is never a target"
+}
+
+t_policy_unknown_user() {
+	nsc root -u nsct_nosuchuser -f "$TD/base.tmpl" -- touch "$(marker pol_unk)"
+	expect_refused pol_unk "unknown user"
+}
+
+t_policy_root_other_allowed() {
+	nsc root -u nsct_b -f "$TD/base.tmpl" -- sh -c "id -u; touch $(marker pol_rootok)"
+	expect_rc 0 && expect_out "${UID_OF[nsct_b]}" || return 1
+	[ "$(stat -c %u "$T/mark/pol_rootok")" = "${UID_OF[nsct_b]}" ] ||
+		fail "marker not made as nsct_b"
+}
+
+t_policy_allowcaller_user() {
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_b]}"
+}
+
+t_policy_allowcaller_group() {
+	nsc nsct_d -u nsct_a -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+}
+
+t_policy_allowcaller_not_root() {
+	nsc nsct_c -u root -f "$TD/base.tmpl" -- touch "$(marker pol_acroot)"
+	expect_refused pol_acroot "uid 0 is never a target" || return 1
+	nsc nsct_c -u daemon -f "$TD/base.tmpl" -- touch "$(marker pol_aclow)"
+	expect_refused pol_aclow "below minUid"
+}
+
+t_policy_user_owned_template() {
+	base_lines | mkt userowned
+	chown nsct_a "$TD/userowned.tmpl"
+	nsc nsct_a -f "$TD/userowned.tmpl" -- touch "$(marker pol_uown)"
+	expect_refused pol_uown "^nscell: $TD/userowned.tmpl: must be .*owned by root"
+}
+
+t_policy_group_writable_template() {
+	base_lines | mkt gw
+	chmod 0664 "$TD/gw.tmpl"
+	nsc nsct_a -f "$TD/gw.tmpl" -- touch "$(marker pol_gw)"
+	expect_refused pol_gw "^nscell: $TD/gw.tmpl: must be"
+}
+
+t_policy_template_in_writable_dir() {
+	mkdir -p "$CONF_DIR/wwdir" && chmod 1777 "$CONF_DIR/wwdir"
+	base_lines >"$CONF_DIR/wwdir/x.tmpl"
+	chmod 0644 "$CONF_DIR/wwdir/x.tmpl"
+	nsc nsct_a -f "$CONF_DIR/wwdir/x.tmpl" -- touch "$(marker pol_wwdir)"
+	expect_refused pol_wwdir "^nscell: $CONF_DIR/wwdir/x.tmpl: must be"
+}
+
+t_policy_template_symlink() {
+	ln -sf base.tmpl "$TD/link.tmpl"
+	nsc nsct_a -f "$TD/link.tmpl" -- touch "$(marker pol_sym)"
+	expect_refused pol_sym "^nscell: $TD/link.tmpl: " || return 1
+	ln -sfn t "$CONF_DIR/tlink"
+	nsc nsct_a -f "$CONF_DIR/tlink/base.tmpl" -- touch "$(marker pol_symdir)"
+	expect_refused pol_symdir "^nscell: $CONF_DIR/tlink/base.tmpl: "
+}
+
+t_policy_template_symlink_root_ok() {
+	ln -sf base.tmpl "$TD/link.tmpl"
+	nsc root -u nsct_a -f "$TD/link.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+}
+
+t_policy_template_unreadable() {
+	base_lines | mkt unread
+	chmod 0600 "$TD/unread.tmpl"
+	nsc nsct_a -f "$TD/unread.tmpl" -- touch "$(marker pol_unread)"
+	expect_refused pol_unread "^nscell: $TD/unread.tmpl: Permission denied"
+}
+
+t_policy_template_relative() {
+	nsc nsct_a -f base.tmpl -- touch "$(marker pol_rel)"
+	expect_refused pol_rel "not an absolute path"
+}
+
+t_policy_config_group_writable() {
+	CONF_DIRTY=1
+	chmod 0664 "$CONF"
+	nsc nsct_a -f "$TD/base.tmpl" -- touch "$(marker pol_confgw)"
+	expect_refused pol_confgw "^nscell: $CONF: must be" || return 1
+	nsc root -u nsct_a -f "$TD/base.tmpl" -- touch "$(marker pol_confgw2)"
+	expect_refused pol_confgw2 "^nscell: $CONF: must be"
+}
+
+t_policy_config_user_owned() {
+	CONF_DIRTY=1
+	chown nsct_a "$CONF"
+	nsc nsct_a -f "$TD/base.tmpl" -- touch "$(marker pol_confown)"
+	expect_refused pol_confown "^nscell: $CONF: must be"
+}
+
+t_policy_config_bad_syntax() {
+	CONF_DIRTY=1
+	std_conf "frobnicate yes"
+	nsc nsct_a -f "$TD/base.tmpl" -- touch "$(marker pol_confsyn)"
+	expect_refused pol_confsyn "^nscell: $CONF:[0-9]+:[0-9]+: "
+}
+
+t_config_missing_defaults() {
+	CONF_DIRTY=1
+	rm -f "$CONF"
+	nsc nsct_a -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}" || return 1
+	# allowCaller is gone with the file.
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker pol_noconf)"
+	expect_refused pol_noconf "may not launch" || return 1
+	# A one-shot launch persists nothing, not even in the default
+	# persistDir.
+	[ ! -e "/var/lsns/${UID_OF[nsct_a]}" ] ||
+		fail "/var/lsns/${UID_OF[nsct_a]} was made by a one-shot launch"
+}
+
+# -------------------------------------------------------- bad templates ---
+
+bad_template() {
+	# bad_template NAME "LINE:COL" REGEX  (template from stdin)
+	local name=$1 pos=$2 re=$3
+	{
+		echo /usr,ro-bind
+		cat
+	} | mkt "$name"
+	nsc nsct_a -f "$TD/$name.tmpl" -- touch "$(marker "$name")"
+	expect_refused "$name" "^nscell: $TD/$name.tmpl:$pos: $re"
+}
+
+t_bad_unknown_command() {
+	bad_template bad_cmd 2:6 "unknown command 'bnid'" <<<'/srv,bnid'
+}
+
+t_bad_unbalanced_quote() {
+	bad_template bad_quote 2:1 "unbalanced quote" <<<'"/srv/a b,tmpfs'
+}
+
+t_bad_relative_source() {
+	bad_template bad_rel 2:1 "relative source path 'usr'" <<<'usr,bind'
+}
+
+t_bad_dotdot_dest() {
+	bad_template bad_dotdot 2:6 "'\.\.' is not allowed" <<<'/usr /a/../b,ro-bind'
+}
+
+t_bad_template_check() {
+	nsc nsct_a --check -f "$TD/bad_cmd.tmpl"
+	expect_rc 125 && err_has "^nscell: $TD/bad_cmd.tmpl:2:6: unknown command"
+}
+
+t_home_symlink_try_skipped() {
+	mkb homesym <<EOF
+\$HOMEDIR/etclink /hostetc,ro-bind-try
+\$HOMEDIR/rootlink/ /hostroot,bind-try
+EOF
+	nsc nsct_a -v -f "$TD/homesym.tmpl" -- sh -c \
+		'test -e /hostetc || test -e /hostroot || echo absent'
+	expect_rc 0 && expect_out absent &&
+		err_has "homesym.tmpl:12: .*skipped: source path has an untrusted symlink" &&
+		err_has "homesym.tmpl:13: .*skipped: "
+}
+
+t_home_symlink_nontry_refused() {
+	mkb homesym2 <<EOF
+\$HOMEDIR/rootlink /hostroot,ro-bind
+EOF
+	nsc nsct_a -f "$TD/homesym2.tmpl" -- touch "$(marker homesym2)"
+	expect_refused homesym2 "^nscell: $TD/homesym2.tmpl:12:[0-9]+: .*symlink"
+}
+
+t_home_symlink_copy_refused() {
+	mkb homesym3 <<EOF
+\$HOMEDIR/etclink/shadow /s,copy
+EOF
+	nsc nsct_a -f "$TD/homesym3.tmpl" -- touch "$(marker homesym3)"
+	expect_refused homesym3 "^nscell: $TD/homesym3.tmpl:12:[0-9]+: "
+}
+
+t_root_symlink_in_writable_dir() {
+	# Root owns the link, but anybody could have put it in that 1777 dir.
+	mkb wwlink <<EOF
+$T/ww/rootlink /wl,ro-bind-try
+EOF
+	nsc nsct_a -f "$TD/wwlink.tmpl" -- sh -c 'test -e /wl || echo absent'
+	expect_rc 0 && expect_out absent || return 1
+	mkb wwlink2 <<EOF
+$T/ww/rootlink /wl,ro-bind
+EOF
+	nsc nsct_a -f "$TD/wwlink2.tmpl" -- touch "$(marker wwlink2)"
+	expect_refused wwlink2 "^nscell: $TD/wwlink2.tmpl:12:[0-9]+: "
+}
+
+# ----------------------------------------------------------- exit codes ---
+
+t_exit_status_passed() {
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c 'exit 3'
+	expect_rc 3
+}
+
+t_exit_127_not_found() {
+	nsc nsct_a -f "$TD/base.tmpl" -- nscell-it-no-such-command
+	expect_rc 127 && err_has 'nscell-it-no-such-command' && err_one_line ||
+		return 1
+	nsc nsct_a -f "$TD/base.tmpl" -- /nonexistent/cmd
+	expect_rc 127
+}
+
+t_exit_126_not_executable() {
+	nsc nsct_a -f "$TD/robind.tmpl" -- /data/notexec.sh
+	expect_rc 126 && err_has 'notexec.sh' || return 1
+	nsc nsct_a -f "$TD/robind.tmpl" -- /data
+	expect_rc 126
+}
+
+# spawn WHO ARGS...: start nscell as WHO in the background through a perl
+# reaper that writes the real wait status to $T/spawn.st ("exit N" or
+# "sig N").  Sets SPAWN_PID (the nscell process).
+spawn() {
+	local who=$1
+	shift
+	rm -f "$T/spawn.st" "$T/spawn.pid"
+	perl -e '
+		my ($stf, $pidf) = splice(@ARGV, 0, 2);
+		my $p = fork();
+		if (!$p) { exec { $ARGV[0] } @ARGV; exit 127; }
+		open(my $f, ">", $pidf); print $f "$p\n"; close($f);
+		waitpid($p, 0);
+		open(my $s, ">", $stf);
+		print $s (($? & 127) ? "sig " . ($? & 127) : "exit " . ($? >> 8)), "\n";
+		close($s);' "$T/spawn.st" "$T/spawn.pid" \
+		setpriv --reuid="$who" --regid="${GID_OF[$who]}" --init-groups -- \
+		env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$who]}" "$NS" "${ONESHOT[@]}" "$@" \
+		</dev/null >"$T/spawn.out" 2>"$T/spawn.err" &
+	SPAWN_REAPER=$!
+	local i
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$T/spawn.pid" ] && break
+		sleep 0.05
+	done
+	SPAWN_PID=$(cat "$T/spawn.pid" 2>/dev/null)
+}
+
+children_of() {
+	cat /proc/"$1"/task/*/children 2>/dev/null | tr ' ' '\n'
+}
+
+# alive PID: exists and is not a zombie (pid 1 here may not reap orphans).
+alive() {
+	local st
+	st=$(sed -n 's/^State:[[:space:]]*\([A-Z]\).*/\1/p' "/proc/$1/status" 2>/dev/null)
+	[ -n "$st" ] && [ "$st" != Z ]
+}
+
+# wait_child_comm PID COMM: the host pid of PID's child running COMM.
+wait_child_comm() {
+	local pid=$1 comm=$2 i c
+	for ((i = 0; i < 200; i++)); do
+		for c in $(children_of "$pid"); do
+			if [ "$(cat "/proc/$c/comm" 2>/dev/null)" = "$comm" ]; then
+				echo "$c"
+				return 0
+			fi
+		done
+		sleep 0.025
+	done
+	return 1
+}
+
+gone_within() {	# gone_within PID TENTHS
+	local i
+	for ((i = 0; i < $2; i++)); do
+		alive "$1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+t_signal_term_forwarded() {
+	local child st
+	spawn nsct_a -f "$TD/base.tmpl" -- sleep 41
+	[ -n "$SPAWN_PID" ] || fail "nscell did not start" || return
+	child=$(wait_child_comm "$SPAWN_PID" sleep) ||
+		fail "no sleep child; $(cat "$T/spawn.err")" || return
+	kill -TERM "$SPAWN_PID"
+	wait "$SPAWN_REAPER"
+	st=$(cat "$T/spawn.st")
+	[ "$st" = "exit 143" ] || fail "nscell: $st, expected exit 143; $(cat "$T/spawn.err")" ||
+		return
+	gone_within "$child" 20 || fail "the command survived"
+}
+
+t_signal_trap_forwarded() {
+	# The command sees the signal itself: it traps it and exits 7.
+	local child st
+	spawn nsct_a -f "$TD/base.tmpl" -- sh -c 'trap "exit 7" USR1; sleep 43 & wait'
+	child=$(wait_child_comm "$SPAWN_PID" sh) ||
+		fail "no sh child; $(cat "$T/spawn.err")" || return
+	# Let sh install its trap.
+	for ((i = 0; i < 100; i++)); do
+		grep -q '^SigCgt:.*[1-9a-f]' "/proc/$child/status" 2>/dev/null &&
+			[ -n "$(cat /proc/"$child"/task/*/children 2>/dev/null)" ] && break
+		sleep 0.02
+	done
+	kill -USR1 "$SPAWN_PID"
+	wait "$SPAWN_REAPER"
+	st=$(cat "$T/spawn.st")
+	[ "$st" = "exit 7" ] || fail "nscell: $st, expected exit 7"
+}
+
+t_signal_hup_status() {
+	local st
+	spawn nsct_a -f "$TD/base.tmpl" -- sleep 42
+	wait_child_comm "$SPAWN_PID" sleep >/dev/null ||
+		fail "no sleep child" || return
+	kill -HUP "$SPAWN_PID"
+	wait "$SPAWN_REAPER"
+	st=$(cat "$T/spawn.st")
+	[ "$st" = "exit 129" ] || fail "nscell: $st, expected exit 129"
+}
+
+t_sandbox_dies_with_nscell() {
+	local child holders=() c
+	spawn nsct_a -f "$TD/base.tmpl" -- sleep 44
+	child=$(wait_child_comm "$SPAWN_PID" sleep) ||
+		fail "no sleep child" || return
+	for c in $(children_of "$SPAWN_PID"); do
+		[ "$c" != "$child" ] && holders+=("$c")
+	done
+	kill -KILL "$SPAWN_PID"
+	wait "$SPAWN_REAPER"
+	gone_within "$child" 30 || fail "the command survived nscell's death" ||
+		return
+	for c in "${holders[@]}"; do
+		gone_within "$c" 30 || fail "process $c (holder?) survived" || return
+	done
+}
+
+t_holder_gone_after_exit() {
+	local holders=() c
+	spawn nsct_a -f "$TD/base.tmpl" -- sleep 0.5
+	wait_child_comm "$SPAWN_PID" sleep >/dev/null ||
+		fail "no sleep child" || return
+	for c in $(children_of "$SPAWN_PID"); do
+		holders+=("$c")
+	done
+	wait "$SPAWN_REAPER"
+	[ "$(cat "$T/spawn.st")" = "exit 0" ] || fail "status $(cat "$T/spawn.st")" ||
+		return
+	for c in "${holders[@]}"; do
+		gone_within "$c" 30 || fail "process $c survived the launch" || return
+	done
+}
+
+t_exit_unknown_option() {
+	nsc nsct_a -Z -- true
+	expect_rc 125 && err_has 'unknown option'
+}
+
+t_exit_no_command() {
+	nsc nsct_a -f "$TD/base.tmpl"
+	expect_rc 125
+}
+
+t_exit_argc0() {
+	local rc
+	if [ -x "$T/bin/argc0" ]; then
+		as_user nsct_a "$T/bin/argc0" "$NS" >"$T/out" 2>"$T/err"
+		rc=$?
+	elif [ -x /usr/bin/python3 ]; then
+		as_user nsct_a /usr/bin/python3 -c \
+			'import os, sys; os.execve(sys.argv[1], [], {})' "$NS" \
+			>"$T/out" 2>"$T/err"
+		rc=$?
+	else
+		skip "neither cc nor /usr/bin/python3"
+		return
+	fi
+	RC=$rc OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+	expect_rc 125
+}
+
+t_exit_template_missing() {
+	nsc nsct_a -f "$TD/does-not-exist.tmpl" -- touch "$(marker tmissing)"
+	expect_refused tmissing "does-not-exist.tmpl: No such file"
+}
+
+# -------------------------------------------------------------- config ---
+
+t_config_namespace_off() {
+	local self
+	self=$(readlink /proc/self/ns/mnt)
+	std_conf "namespace 1"
+	CONF_DIRTY=1
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
+		'readlink /proc/self/ns/mnt; id -u; pwd'
+	expect_rc 0 && expect_out "$self
+${UID_OF[nsct_a]}
+${HOME_OF[nsct_a]}"
+}
+
+t_config_namespace_off_drops() {
+	std_conf "namespace 1"
+	CONF_DIRTY=1
+	nsc nsct_a -f "$TD/base.tmpl" -- grep -E '^(CapEff|CapPrm|CapBnd|NoNewPrivs):' /proc/self/status
+	expect_rc 0 && expect_out "CapPrm:	0000000000000000
+CapEff:	0000000000000000
+CapBnd:	0000000000000000
+NoNewPrivs:	1"
+}
+
+t_config_vhost_off() {
+	local self
+	self=$(readlink /proc/self/ns/mnt)
+	nsc nsct_a -s off.example -f "$TD/base.tmpl" -- readlink /proc/self/ns/mnt
+	expect_rc 0 && expect_out "$self" || return 1
+	nsc nsct_a -s on.example -f "$TD/base.tmpl" -- readlink /proc/self/ns/mnt
+	expect_rc 0 || return 1
+	[ "$OUT" != "$self" ] || fail "on.example: same mnt ns; $(ctx)"
+}
+
+t_config_dash_d() {
+	nsc nsct_a -f "$TD/base.tmpl" -d /usr/bin -- pwd
+	expect_rc 0 && expect_out /usr/bin || return 1
+	nsc nsct_a -f "$TD/base.tmpl" -d /nonexistent -- touch "$(marker dmiss)"
+	expect_refused dmiss "/nonexistent"
+}
+
+t_check_plain_user() {
+	local n
+	nsc nsct_a --check -f "$TD/base.tmpl"
+	expect_rc 0 && out_has "^$TD/base.tmpl:1: ro-bind /usr /usr$" &&
+		out_has "^$TD/base.tmpl:7: proc /proc$" || return 1
+	n=$(grep -c "^$TD/base.tmpl:[0-9]*: " <<<"$OUT")
+	[ "$(tail -n 1 <<<"$OUT")" = "# $n ops for nsct_a (uid ${UID_OF[nsct_a]}); namespaces enabled" ] ||
+		fail "last line: $(tail -n 1 <<<"$OUT") (counted $n ops)"
+}
+
+t_check_expands() {
+	nsc nsct_a --check -f "$TD/expand.tmpl"
+	expect_rc 0 && out_has "^$TD/expand.tmpl:12: ro-bind $(ere_quote "$T")/exp/nsct_a /eu$" &&
+		out_has "^$TD/expand.tmpl:13: ro-bind $(ere_quote "$T")/exp/${UID_OF[nsct_a]} /ei$" &&
+		out_has "^$TD/expand.tmpl:14: ro-bind $(ere_quote "${HOME_OF[nsct_a]}") /h$"
+}
+
+t_check_disabled() {
+	nsc nsct_a --check -s off.example -f "$TD/base.tmpl"
+	expect_rc 0 && out_has "^# [0-9]+ ops for nsct_a \(uid ${UID_OF[nsct_a]}\); namespaces disabled by the configuration$"
+}
+
+t_env_stripped_for_other_target() {
+	EXTRA_ENV=(LD_PRELOAD= LD_LIBRARY_PATH=/nonexistent
+		GLIBC_TUNABLES=glibc.malloc.perturb=0 BASH_ENV=/nonexistent
+		NSCT_FOO=bar)
+	nsc root -u nsct_b -f "$TD/base.tmpl" -- env
+	EXTRA_ENV=()
+	expect_rc 0 && out_has '^NSCT_FOO=bar$' && out_lacks '^LD_' &&
+		out_lacks '^GLIBC_TUNABLES=' && out_lacks '^BASH_ENV='
+}
+
+t_env_kept_for_self() {
+	EXTRA_ENV=(NSCT_FOO=bar IFS_NOT=x)
+	nsc nsct_a -f "$TD/base.tmpl" -- env
+	EXTRA_ENV=()
+	expect_rc 0 && out_has '^NSCT_FOO=bar$' && out_has '^IFS_NOT=x$' &&
+		out_has "^HOME=$(ere_quote "${HOME_OF[nsct_a]}")$"
+}
+
+# ---------------------------------------------------------- persistence ---
+
+# The holder pid from nscell -v's last line.
+v_holder() {
+	sed -n 's/^nscell: .* sandbox (holder pid \([0-9]*\))$/\1/p' <<<"$ERR" | tail -n 1
+}
+
+record_holder() {	# record_holder DIR
+	sed -n 's/^holder //p' "$1/record" 2>/dev/null
+}
+
+t_persist_build_then_join() {
+	local ns1 h1
+	ONESHOT=()
+	mkb pers <<EOF
+$T/data /data,ro-bind
+EOF
+	nsc nsct_b -v -f "$TD/pers.tmpl" -- readlink /proc/self/ns/mnt
+	expect_rc 0 && err_has '^nscell: built a persisted sandbox \(holder pid [0-9]+\)$' ||
+		return 1
+	ns1=$OUT h1=$(v_holder)
+	alive "$h1" || fail "holder $h1 is gone after the launch" || return
+	nsc nsct_b -v -f "$TD/pers.tmpl" -- readlink /proc/self/ns/mnt
+	expect_rc 0 && err_has "^nscell: joined the persisted sandbox \(holder pid $h1\)$" ||
+		return 1
+	[ "$OUT" = "$ns1" ] || fail "joined another mnt ns: $OUT, built $ns1"
+}
+
+t_persist_record() {
+	local d=$T/lsns/${UID_OF[nsct_b]} h
+	ONESHOT=()
+	nsc nsct_b -v -f "$TD/pers.tmpl" -- true
+	expect_rc 0 || return 1
+	h=$(v_holder)
+	[ "$(stat -c '%u %a' "$d" 2>/dev/null)" = "0 700" ] ||
+		fail "$d: $(stat -c '%u %a' "$d" 2>&1), want root 0700" || return
+	[ "$(stat -c '%u %F' "$d/record" 2>/dev/null)" = "0 regular file" ] ||
+		fail "$d/record is not a root-owned file" || return
+	[ "$(( 0$(stat -c '%a' "$d/record") & 022 ))" = 0 ] ||
+		fail "$d/record is group/other-writable" || return
+	[ "$(record_holder "$d")" = "$h" ] ||
+		fail "record names holder $(record_holder "$d"), -v said $h"
+}
+
+t_persist_isolated_too() {
+	# A joined sandbox is as closed as a fresh one.
+	ONESHOT=()
+	nsc nsct_b -f "$TD/pers.tmpl" -- sh -c \
+		'ls /proc/$$/fd; grep -E "^(CapEff|CapBnd|NoNewPrivs):" /proc/self/status; echo "pid $$"' \
+		3</ 4<"$T"
+	expect_rc 0 && out_has '^CapEff:	0+$' && out_has '^CapBnd:	0+$' &&
+		out_has '^NoNewPrivs:	1$' && out_lacks '^[3-9]$' &&
+		out_has '^pid [0-9]+$'
+}
+
+t_persist_rebuild_on_template_change() {
+	local h1 h2 ns1
+	ONESHOT=()
+	nsc nsct_b -v -f "$TD/pers.tmpl" -- readlink /proc/self/ns/mnt
+	expect_rc 0 || return 1
+	h1=$(v_holder) ns1=$OUT
+	mkb pers2 <<EOF
+$T/data2 /data,ro-bind
+EOF
+	nsc nsct_b -v -f "$TD/pers2.tmpl" -- sh -c 'readlink /proc/self/ns/mnt; cat /data/two.txt'
+	expect_rc 0 && err_has '^nscell: built a persisted sandbox' || return 1
+	h2=$(v_holder)
+	[ "$h2" != "$h1" ] && [ "$(sed -n 1p <<<"$OUT")" != "$ns1" ] ||
+		fail "same holder/namespace after a template change; $(ctx)" || return
+	[ "$(sed -n 2p <<<"$OUT")" = data2 ] || fail "new template not used; $(ctx)" ||
+		return
+	gone_within "$h1" 30 || fail "old holder $h1 did not retire"
+}
+
+t_persist_rebuild_on_source_change() {
+	local h1
+	ONESHOT=()
+	echo one >"$T/data2/changing"
+	mkb pers3 <<EOF
+$T/data2/changing /changing,ro-bind
+EOF
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- cat /changing
+	h1=$(v_holder)
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- cat /changing
+	expect_rc 0 && expect_out one && err_has "joined the persisted sandbox \(holder pid $h1\)" ||
+		return 1
+	echo two >"$T/data2/changing.new" && mv -f "$T/data2/changing.new" "$T/data2/changing"
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- cat /changing
+	expect_rc 0 && expect_out two && err_has '^nscell: built a persisted sandbox'
+}
+
+t_persist_reload_file() {
+	local h1 f=${HOME_OF[nsct_b]}/.lsns_reload
+	ONESHOT=()
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- true
+	h1=$(v_holder)
+	as_user nsct_b touch "$f"
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- true
+	expect_rc 0 && err_has '^nscell: built a persisted sandbox' || return 1
+	[ "$(v_holder)" != "$h1" ] || fail "same holder $h1 after .lsns_reload" ||
+		return
+	[ ! -e "$f" ] || fail "$f not removed"
+}
+
+t_persist_vhost_separate() {
+	local hs hv
+	ONESHOT=()
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- true
+	hs=$(v_holder)
+	nsc nsct_b -v -s plain -f "$TD/pers3.tmpl" -- true
+	expect_rc 0 || return 1
+	hv=$(v_holder)
+	[ "$hv" != "$hs" ] || fail "vhost launch joined the server-level set" ||
+		return
+	[ "$(record_holder "$T/lsns/${UID_OF[nsct_b]}/plain")" = "$hv" ] ||
+		fail "no record for the vhost set at $T/lsns/UID/plain" || return
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- true
+	err_has "joined the persisted sandbox \(holder pid $hs\)"
+}
+
+t_persist_oneshot_independent() {
+	local hs nsp
+	ONESHOT=()
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- readlink /proc/self/ns/mnt
+	hs=$(v_holder) nsp=$OUT
+	ONESHOT=(-n)
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- readlink /proc/self/ns/mnt
+	expect_rc 0 && err_has '^nscell: built a one-shot sandbox' || return 1
+	[ "$OUT" != "$nsp" ] || fail "-n joined the persisted sandbox" || return
+	ONESHOT=()
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- true
+	err_has "joined the persisted sandbox \(holder pid $hs\)"
+}
+
+t_persist_other_user_separate() {
+	local ha hb
+	ONESHOT=()
+	nsc nsct_b -v -f "$TD/pers3.tmpl" -- true
+	hb=$(v_holder)
+	nsc nsct_c -v -f "$TD/pers3.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_c]}" || return 1
+	ha=$(v_holder)
+	[ "$ha" != "$hb" ] || fail "nsct_c joined nsct_b's sandbox"
+}
+
+t_unmount_ns_all() {
+	local h n=0
+	[ -n "$UNMOUNT_NS" ] || skip "no unmount_ns next to the binary" || return
+	local holders
+	holders=$(recorded_holders)
+	[ -n "$holders" ] || fail "no persisted set to remove" || return
+	"$UNMOUNT_NS" -a >"$T/out" 2>"$T/err"
+	RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+	expect_rc 0 || return 1
+	for h in $holders; do
+		gone_within "$h" 30 || fail "holder $h still running" || return
+		n=$((n + 1))
+	done
+	[ -z "$(recorded_holders)" ] || fail "records left: $(recorded_holders | tr '\n' ' ')"
+}
+
+t_no_leaked_holders() {
+	local p n=0 sample=""
+	for p in $(leaked_holders); do
+		n=$((n + 1))
+		[ "$n" -le 3 ] && sample="$sample $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | head -c 60))"
+	done
+	[ "$n" = 0 ] || fail "$n processes still run $NS (sandbox holders):$sample"
+}
+
+# --------------------------------------------------------------- runner ---
+
+run_test() {
+	local name=$1 fn=$2 r
+	DIAG="" SKIP_REASON="" OUT="" ERR="" RC=""
+	if [ "$CONF_DIRTY" = 1 ]; then
+		std_conf
+	fi
+	"$fn"
+	r=$?
+	EXTRA_ENV=()
+	ONESHOT=(-n)
+	if [ "$r" = 77 ]; then
+		SKIP=$((SKIP + 1))
+		echo "# SKIP $name: $SKIP_REASON"
+		return
+	fi
+	N=$((N + 1))
+	if [ "$r" = 0 ]; then
+		PASS=$((PASS + 1))
+		echo "ok $N - $name"
+	else
+		FAIL=$((FAIL + 1))
+		echo "not ok $N - $name"
+		[ -n "$DIAG" ] || DIAG="(test returned $r)"
+		printf '%s\n' "$DIAG" | sed 's/^/#   /'
+	fi
+}
+
+inner_main() {
+	cd / || exit 1
+	umask 022
+	trap inner_cleanup EXIT
+	trap 'exit 130' INT TERM
+	if ! inner_setup "$1"; then
+		echo "not ok 1 - setup"
+		note "N=1"
+		note "PASS=0"
+		note "FAIL=1"
+		note "DONE=1"
+		exit 1
+	fi
+	echo "# work dir $T, binary $NS"
+
+	# template commands
+	run_test "ro-bind: content visible" t_ro_bind_content
+	run_test "ro-bind: writes fail with EROFS" t_ro_bind_erofs
+	run_test "ro-bind: read-only recursively" t_ro_bind_recursive
+	run_test "-try: missing sources skipped" t_try_missing_skipped
+	run_test "non-try: missing source refused" t_nontry_missing_refused
+	run_test "-v: one line per op" t_verbose_lines
+	run_test "bind: writable" t_bind_writable
+	run_test "bind: nodev" t_bind_nodev
+	run_test "dev-bind: keeps devices" t_dev_bind_keeps_devices
+	run_test "bind: nosuid (setuid id runs as the user)" t_bind_nosuid
+	run_test "copy: source mode, owned by the user" t_copy_mode_owner
+	run_test "copy: read-only" t_copy_is_read_only
+	run_test "copy: unreadable source refused" t_copy_unreadable_refused
+	run_test "tmp: owned by the user, 0700, outlives the launch" t_tmp_outlives_launch
+	run_test "tmp: -s VHOST uses tmp.VHOST" t_tmp_vhost_name
+	run_test "tmp: no home falls back to persistDir/tmp/UID/@" t_tmp_no_home_fallback
+	run_test "tmp: symlinked ~/.lsns not followed" t_tmp_symlinked_lsns_refused
+	run_test "tmpfs: user-owned, writable, 64 MiB" t_tmpfs_writable
+	run_test "!: hides a dir and a file" t_hide_dir_and_file
+	run_test "!: missing path skipped" t_hide_missing_skipped
+	run_test "proc: only the sandbox's pids" t_proc_only_sandbox
+	run_test "proc: hidepid=invisible" t_proc_hidepid
+	run_test "dev: null urandom pts shm fd" t_dev_works
+	run_test "dev: read-only" t_dev_read_only
+	run_test "remount-ro: bind" t_remount_ro_bind
+	run_test "remount-ro: subdir only" t_remount_ro_subdir
+	run_test "remount-ro: tmpfs" t_remount_ro_tmpfs
+	run_test "remount-ro: --check keeps the mount and the remount" t_remount_ro_check_listing
+	run_test "remount-ro: a mount made by another op" t_remount_ro_other_mount
+	run_test "symlink: created" t_symlink
+	run_test "symlink: conflicting path refused" t_symlink_conflict_refused
+	run_test "destination through a symlink refused" t_dest_through_symlink_refused
+	run_test "dir: root-owned 0755" t_dir
+	run_test "root: read-only tmpfs" t_root_read_only_tmpfs
+	run_test "mqueue: mounted" t_mqueue
+	run_test "ns: mnt differs" t_ns_mnt
+	run_test "ns: pid differs" t_ns_pid
+	run_test "ns: ipc differs" t_ns_ipc
+	run_test "ns: uts differs" t_ns_uts
+	run_test "ns: cgroup differs" t_ns_cgroup
+	run_test "ns: user differs" t_ns_user
+	run_test "userns: maps only the target ids" t_userns_maps_only_target
+	run_test "no-unshare-user: host user ns, still no caps" t_no_unshare_user
+	run_test "SysV IPC separate" t_sysv_ipc_separate
+	run_test "id and whoami" t_id_whoami
+	run_test "\$PASSWD,names" t_passwd_names
+	run_test "\$PASSWD: only the user" t_passwd_only_user
+	run_test "\$GROUP,names" t_group_names
+	run_test "merge: -2 overrides by destination" t_merge_vhost_override
+	run_test "merge: --check lists the merged ops" t_merge_check_listing
+	run_test "vhost template from the config (-s)" t_vhost_template_from_config
+	run_test "namespaceConf from the config" t_namespaceconf_from_config
+	run_test "relative destination symlink" t_relative_dest_symlink
+	run_test "\$HOMEDIR \$USER \$UID \$GID expansion" t_expansion
+	run_test "default template works" t_default_template
+	run_test "default template: home and tmp" t_default_home_and_tmp
+	run_test "default template: --check" t_default_check_count
+	# isolation
+	run_test "isolation: /etc/shadow unreadable" t_shadow_unreadable
+	run_test "isolation: other home invisible/unreadable" t_other_home_invisible
+	run_test "isolation: host processes invisible" t_host_processes_invisible
+	run_test "isolation: no capabilities, NoNewPrivs" t_caps_and_nonewprivs
+	run_test "isolation: only fds 0 1 2" t_only_std_fds
+	run_test "isolation: cwd /proc/self/fd/3 not inherited" t_cwd_from_proc_fd
+	run_test "isolation: cwd / without a visible home" t_cwd_root_without_home
+	# policy
+	run_test "policy: marker control" t_marker_control
+	run_test "policy: user -u other user refused" t_policy_user_other
+	run_test "policy: user -u self allowed" t_policy_user_self_u
+	run_test "policy: uid below minUid refused" t_policy_below_minuid
+	run_test "policy: -u root refused" t_policy_root_name
+	run_test "policy: -u 0 refused" t_policy_root_uid
+	run_test "policy: root without -u refused" t_policy_self_root
+	run_test "policy: unknown user" t_policy_unknown_user
+	run_test "policy: root targets another user" t_policy_root_other_allowed
+	run_test "policy: allowCaller user" t_policy_allowcaller_user
+	run_test "policy: allowCaller @group" t_policy_allowcaller_group
+	run_test "policy: allowCaller never root / below minUid" t_policy_allowcaller_not_root
+	run_test "policy: user-owned template refused" t_policy_user_owned_template
+	run_test "policy: group-writable template refused" t_policy_group_writable_template
+	run_test "policy: template in a writable dir refused" t_policy_template_in_writable_dir
+	run_test "policy: template through a symlink refused" t_policy_template_symlink
+	run_test "policy: root may use a symlinked template" t_policy_template_symlink_root_ok
+	run_test "policy: template unreadable by the caller" t_policy_template_unreadable
+	run_test "policy: relative template path" t_policy_template_relative
+	run_test "policy: group-writable config refused" t_policy_config_group_writable
+	run_test "policy: user-owned config refused" t_policy_config_user_owned
+	run_test "policy: config syntax error" t_policy_config_bad_syntax
+	run_test "config: missing file means defaults" t_config_missing_defaults
+	# bad templates
+	run_test "bad template: unknown command" t_bad_unknown_command
+	run_test "bad template: unbalanced quote" t_bad_unbalanced_quote
+	run_test "bad template: relative source" t_bad_relative_source
+	run_test "bad template: .. in destination" t_bad_dotdot_dest
+	run_test "bad template: --check" t_bad_template_check
+	run_test "home symlink: -try skipped" t_home_symlink_try_skipped
+	run_test "home symlink: non-try refused" t_home_symlink_nontry_refused
+	run_test "home symlink: copy refused" t_home_symlink_copy_refused
+	run_test "root symlink in a 1777 dir not followed" t_root_symlink_in_writable_dir
+	# exit codes
+	run_test "exit: status passed through" t_exit_status_passed
+	run_test "exit: 127 not found" t_exit_127_not_found
+	run_test "exit: 126 not executable" t_exit_126_not_executable
+	run_test "exit: SIGTERM forwarded, 143" t_signal_term_forwarded
+	run_test "exit: signal reaches the command" t_signal_trap_forwarded
+	run_test "exit: SIGHUP forwarded, 129" t_signal_hup_status
+	run_test "sandbox dies with nscell (SIGKILL)" t_sandbox_dies_with_nscell
+	run_test "sandbox gone after a normal exit" t_holder_gone_after_exit
+	run_test "exit: unknown option 125" t_exit_unknown_option
+	run_test "exit: no command 125" t_exit_no_command
+	run_test "exit: argc 0 is 125" t_exit_argc0
+	run_test "exit: missing template 125" t_exit_template_missing
+	# config
+	run_test "config: namespace 1 runs without namespaces" t_config_namespace_off
+	run_test "config: namespace 1 still drops privileges" t_config_namespace_off_drops
+	run_test "config: vhost namespace 1 with -s" t_config_vhost_off
+	run_test "config: -d DIR" t_config_dash_d
+	run_test "--check as a plain user" t_check_plain_user
+	run_test "--check shows expansions" t_check_expands
+	run_test "--check: disabled by the configuration" t_check_disabled
+	run_test "env: loader variables stripped for another target" t_env_stripped_for_other_target
+	run_test "env: kept for the caller itself" t_env_kept_for_self
+
+	# persistence
+	run_test "persist: built, then joined" t_persist_build_then_join
+	run_test "persist: root-owned record names the holder" t_persist_record
+	run_test "persist: a joined sandbox is closed too" t_persist_isolated_too
+	run_test "persist: template change rebuilds, old holder retires" t_persist_rebuild_on_template_change
+	run_test "persist: bound source change rebuilds" t_persist_rebuild_on_source_change
+	run_test "persist: ~/.lsns_reload rebuilds and is removed" t_persist_reload_file
+	run_test "persist: a vhost has its own set" t_persist_vhost_separate
+	run_test "persist: -n neither joins nor replaces" t_persist_oneshot_independent
+	run_test "persist: users do not share a set" t_persist_other_user_separate
+	run_test "unmount_ns -a retires every set" t_unmount_ns_all
+	run_test "leak: no sandbox holder left running" t_no_leaked_holders
+
+	note "N=$N"
+	note "PASS=$PASS"
+	note "FAIL=$FAIL"
+	note "SKIP=$SKIP"
+	note "DONE=1"
+	exit 0
+}
+
+if [ -n "${NSCELL_IT_STATE:-}" ]; then
+	inner_main "$@"
+else
+	outer_main "$@"
+fi
