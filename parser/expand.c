@@ -294,7 +294,7 @@ int
 tmpl_expand(struct tmpl *t, const struct tmpl_ident *id,
 	    struct tmpl_err *err)
 {
-	struct sym_vals v;
+	struct sym_vals v = { .uid = { 0 } };
 	size_t i, w = 0;
 	int rc = 0;
 
