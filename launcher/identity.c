@@ -100,12 +100,18 @@ ident_lookup(const char *who, struct identity *id)
 		     !id->home))
 			r = -ENOMEM;
 	}
-	if (r == 0)
-		r = get_groups(id->user, id->gid, &id->groups, &id->n_groups);
 	free(buf);
 	if (r < 0)
 		ident_free(id);
 	return r;
+}
+
+int
+ident_groups(struct identity *id)
+{
+	if (id->groups)
+		return 0;
+	return get_groups(id->user, id->gid, &id->groups, &id->n_groups);
 }
 
 void
@@ -122,18 +128,11 @@ ident_free(struct identity *id)
 int
 caller_lookup(struct caller *c)
 {
-	struct passwd pw;
-	char *buf = malloc(NSS_BUF);
 	int n;
 
 	memset(c, 0, sizeof(*c));
-	if (!buf)
-		return -ENOMEM;
 	c->uid = getuid();
 	c->gid = getgid();
-	if (get_pw(NULL, c->uid, &pw, buf) == 0)
-		c->name = strdup(pw.pw_name);
-	free(buf);
 	n = getgroups(0, NULL);
 	if (n < 0)
 		return -errno;
@@ -150,7 +149,6 @@ caller_lookup(struct caller *c)
 void
 caller_free(struct caller *c)
 {
-	free(c->name);
 	free(c->groups);
 	memset(c, 0, sizeof(*c));
 }
@@ -171,15 +169,31 @@ in_group(const struct caller *c, const char *group)
 	return in;
 }
 
+/* The caller's name is looked up only here, when a name list needs it:
+ * launching for oneself or as root costs no lookup. */
+static bool
+caller_named(const struct nscell_conf *conf, const struct caller *c)
+{
+	struct passwd pw, *res = NULL;
+	char *buf;
+	bool in = false;
+
+	if (!conf->n_allow_users)
+		return false;
+	buf = malloc(NSS_BUF);
+	if (buf && getpwuid_r(c->uid, &pw, buf, NSS_BUF, &res) == 0 && res) {
+		for (size_t i = 0; !in && i < conf->n_allow_users; i++)
+			in = !strcmp(conf->allow_users[i], pw.pw_name);
+	}
+	free(buf);
+	return in;
+}
+
 static bool
 allowed_caller(const struct nscell_conf *conf, const struct caller *c)
 {
-	if (c->uid == 0)
+	if (c->uid == 0 || caller_named(conf, c))
 		return true;
-	for (size_t i = 0; c->name && i < conf->n_allow_users; i++) {
-		if (!strcmp(conf->allow_users[i], c->name))
-			return true;
-	}
 	for (size_t i = 0; i < conf->n_allow_groups; i++) {
 		if (in_group(c, conf->allow_groups[i]))
 			return true;

@@ -20,19 +20,21 @@ struct identity {
 	char *home;	/* NULL: none, empty or "/" */
 	char *gecos;
 	char *shell;
-	gid_t *groups;	/* getgrouplist(): the user's groups */
+	gid_t *groups;	/* getgrouplist(): the user's groups, NULL until
+			 * ident_groups() (or a persisted set's cache) */
 	size_t n_groups;
 };
 
 /* Look up @who (a name, a number, or NULL for the caller's real uid).
  * Returns 0, or -ENOENT for an unknown user (other errors negative). */
 int ident_lookup(const char *who, struct identity *id);
+/* The user's groups through NSS (every module: slow with remote ones). */
+int ident_groups(struct identity *id);
 void ident_free(struct identity *id);
 
 struct caller {
 	uid_t uid;
 	gid_t gid;
-	char *name;	/* NULL if the uid has no passwd entry */
 	gid_t *groups;	/* the process's supplementary groups */
 	size_t n_groups;
 };

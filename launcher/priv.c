@@ -70,7 +70,6 @@ priv_drop(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
 		die("setgroups: %s", strerror(errno));
 	if (userns_fd >= 0 && setns(userns_fd, CLONE_NEWUSER) < 0)
 		die("setns(user): %s", strerror(errno));
-	capng_get_caps_process();
 	capng_clear(CAPNG_SELECT_BOTH);
 	r = capng_change_id((int)uid, (int)gid, CAPNG_CLEAR_BOUNDING |
 			    CAPNG_CLEAR_AMBIENT);

@@ -65,14 +65,31 @@ spec_hash(const struct sandbox_spec *spec)
 			       strlen(spec->persist_dir));
 }
 
+/* The user's groups: from the persisted set's record while /etc/group is
+ * unchanged (asking every NSS module is the slowest part of a join), else
+ * through NSS. */
+static void
+resolve_groups(struct launch *L, uint64_t stamp)
+{
+	if (stamp && persist_cached_groups(L->conf.persist_dir, L->id.uid,
+					   L->o.vhost ? L->o.vhost : "", stamp,
+					   &L->id.groups,
+					   &L->id.n_groups) == 0)
+		return;
+	if (ident_groups(&L->id) < 0)
+		die("cannot read the groups of %s", L->id.user);
+}
+
 static void
 build(struct launch *L, struct nsset *ns)
 {
 	struct tmpl_err err = { .code = 0 };
+	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
 	struct sandbox_spec spec;
 	enum persist_how how = PERSIST_BUILT;
 	int r;
 
+	resolve_groups(L, stamp);
 	/* The target's groups from here on: permission checks made as the
 	 * user (fsuid) must not see the caller's groups. */
 	if (setgroups(L->id.n_groups, L->id.groups) < 0)
@@ -84,6 +101,7 @@ build(struct launch *L, struct nsset *ns)
 			.hash = spec_hash(&spec),
 			.srchash = persist_source_hash(&L->ops, TMPL_HASH_INIT),
 			.reload = persist_reload_requested(&spec.id),
+			.group_stamp = stamp,
 			.timeout_ms = LOCK_TIMEOUT_MS,
 		};
 
@@ -122,10 +140,12 @@ launch_run(struct launch *L, char **envp)
 	if (!env)
 		die("environment: %s", strerror(errno));
 	nsset_init(&ns);
-	if (enabled)
+	if (enabled) {
 		build(L, &ns);
-	else
+	} else {
 		debugf("namespaces disabled by the configuration");
+		resolve_groups(L, 0);
+	}
 	exec_block_signals(&mask);
 	parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (parent < 0)

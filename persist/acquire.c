@@ -50,6 +50,12 @@ publish(const struct store *s, const struct sandbox_spec *spec,
 	int rc;
 
 	snprintf(r.vhost, sizeof(r.vhost), "%s", spec->vhost);
+	if (spec->id.n_groups <= RECORD_MAX_GROUPS) {
+		r.group_stamp = k->group_stamp;
+		r.n_groups = spec->id.n_groups;
+		memcpy(r.groups, spec->id.groups,
+		       r.n_groups * sizeof(gid_t));
+	}
 	for (int i = 0; i < NS_COUNT; i++) {
 		if (ns->fd[i] < 0)
 			continue;

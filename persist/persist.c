@@ -8,6 +8,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
@@ -107,6 +108,43 @@ persist_source_hash(const struct tmpl *t, uint64_t h)
 		h = tmpl_hash_bytes(h, v, sizeof(v));
 	}
 	return h;
+}
+
+uint64_t
+persist_group_stamp(void)
+{
+	struct stat st;
+	uint64_t v[3] = { 0 };
+
+	if (stat("/etc/group", &st) == 0) {
+		v[0] = st.st_ino;
+		v[1] = (uint64_t)st.st_size;
+		v[2] = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+			(uint64_t)st.st_mtim.tv_nsec;
+	}
+	return tmpl_hash_bytes(TMPL_HASH_INIT, v, sizeof(v)) | 1;
+}
+
+int
+persist_cached_groups(const char *persist_dir, uid_t uid, const char *vhost,
+		      uint64_t stamp, gid_t **groups, size_t *n)
+{
+	struct record r;
+	struct store s;
+	int rc;
+
+	if (store_open(persist_dir, uid, vhost, false, &s, NULL) < 0)
+		return -ESTALE;
+	rc = record_read(&s, &r);
+	store_close(&s);
+	if (rc < 0 || r.group_stamp != stamp || r.uid != uid)
+		return -ESTALE;
+	*groups = malloc((r.n_groups + 1) * sizeof(gid_t));
+	if (!*groups)
+		return -ENOMEM;
+	memcpy(*groups, r.groups, r.n_groups * sizeof(gid_t));
+	*n = r.n_groups;
+	return 0;
 }
 
 bool

@@ -25,6 +25,7 @@ struct persist_key {
 	uint64_t hash;		/* ops + version + userns + passwd/group */
 	uint64_t srchash;	/* persist_source_hash() */
 	bool reload;		/* ~/.lsns_reload was there */
+	uint64_t group_stamp;	/* persist_group_stamp() */
 	unsigned timeout_ms;	/* bound on the build-lock wait */
 };
 
@@ -45,6 +46,16 @@ int persist_open_record(const struct record *r, struct nsset *ns);
  * size and mtime of non-directories): a socket or file replaced on the
  * host (mysqld restarted) changes it, and the next launch rebuilds. */
 uint64_t persist_source_hash(const struct tmpl *t, uint64_t h);
+
+/* Identity of /etc/group (inode, size, mtime); never 0. */
+uint64_t persist_group_stamp(void);
+
+/* The groups cached in the published record of (@uid, @vhost), if it was
+ * made while /etc/group had @stamp.  *groups is malloc'd.  -ESTALE when
+ * there is nothing usable. */
+int persist_cached_groups(const char *persist_dir, uid_t uid,
+			  const char *vhost, uint64_t stamp, gid_t **groups,
+			  size_t *n);
 
 /* ~/.lsns_reload: if present, remove it (as the user, never following a
  * symlink) and return true. */

@@ -15,7 +15,7 @@
 #include "store.h"
 #include "sysutil.h"
 
-#define RECORD_MAX 4096
+#define RECORD_MAX 8192
 
 static const char *const ns_keys[NS_COUNT] = {
 	[NS_MNT] = "mnt", [NS_PID] = "pid", [NS_IPC] = "ipc",
@@ -164,19 +164,42 @@ store_lock(struct store *s, unsigned timeout_ms)
 	return 0;
 }
 
+/* "groups 1001,27,100" (or "groups -") */
+static int
+parse_groups(struct record *r, const char *p)
+{
+	char *end;
+
+	r->n_groups = 0;
+	if (!strcmp(p, "-"))
+		return 0;
+	for (;;) {
+		unsigned long g = strtoul(p, &end, 10);
+
+		if (end == p || r->n_groups >= RECORD_MAX_GROUPS)
+			return -EINVAL;
+		r->groups[r->n_groups++] = (gid_t)g;
+		if (*end != ',')
+			return *end ? -EINVAL : 0;
+		p = end + 1;
+	}
+}
+
 static int
 parse_line(struct record *r, const char *line)
 {
 	char key[16], val[300];
 	unsigned long long v;
 
+	if (!strncmp(line, "groups ", 7))
+		return parse_groups(r, line + 7);
 	if (sscanf(line, "%15s %299s", key, val) != 2)
 		return -EINVAL;
 	if (!strcmp(key, "vhost"))
 		return snprintf(r->vhost, sizeof(r->vhost), "%s",
 				strcmp(val, "-") ? val : "") < 0 ? -EINVAL : 0;
-	v = strtoull(val, NULL, strcmp(key, "hash") &&
-		     strcmp(key, "srchash") ? 10 : 16);
+	v = strtoull(val, NULL, strcmp(key, "hash") && strcmp(key, "srchash")
+		     && strcmp(key, "groupstamp") ? 10 : 16);
 	if (!strcmp(key, "uid"))
 		r->uid = (uid_t)v;
 	else if (!strcmp(key, "instance"))
@@ -193,6 +216,8 @@ parse_line(struct record *r, const char *line)
 		r->userns = v != 0;
 	else if (!strcmp(key, "nsdev"))
 		r->nsdev = (dev_t)v;
+	else if (!strcmp(key, "groupstamp"))
+		r->group_stamp = v;
 	else
 		for (int i = 0; i < NS_COUNT; i++)
 			if (!strcmp(key, ns_keys[i]))
@@ -249,6 +274,13 @@ record_write(const struct store *s, const struct record *r)
 	for (int i = 0; i < NS_COUNT && n > 0 && (size_t)n < sizeof(buf); i++)
 		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s %llu\n",
 			      ns_keys[i], (unsigned long long)r->ino[i]);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "groupstamp %016"
+		      PRIx64 "\ngroups %s", r->group_stamp,
+		      r->n_groups ? "" : "-");
+	for (size_t i = 0; i < r->n_groups && (size_t)n < sizeof(buf); i++)
+		n += snprintf(buf + n, sizeof(buf) - (size_t)n, "%s%u",
+			      i ? "," : "", (unsigned)r->groups[i]);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, "\n");
 	if (n <= 0 || (size_t)n >= sizeof(buf))
 		return -E2BIG;
 	unlinkat(s->dir, "record.new", 0);

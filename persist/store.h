@@ -24,6 +24,8 @@ struct store {
 	int lock;	/* -1 until store_open_lock() */
 };
 
+#define RECORD_MAX_GROUPS 256
+
 struct record {
 	uid_t uid;
 	char vhost[256];
@@ -35,6 +37,12 @@ struct record {
 	bool userns;
 	dev_t nsdev;		/* st_dev of the nsfs */
 	ino_t ino[NS_COUNT];	/* 0 when not used */
+	/* The user's groups when the set was built, and the identity of
+	 * /etc/group then: a join reuses them while /etc/group is unchanged
+	 * instead of asking every NSS module again. */
+	uint64_t group_stamp;	/* 0: not cached */
+	size_t n_groups;
+	gid_t groups[RECORD_MAX_GROUPS];
 };
 
 /* mkdir -p @path beneath @rootfd (mode @mode, as root), every component
