@@ -99,7 +99,8 @@ build(struct launch *L, struct nsset *ns)
 		struct persist_key k = {
 			.persist_dir = spec.persist_dir,
 			.hash = spec_hash(&spec),
-			.srchash = persist_source_hash(&L->ops, TMPL_HASH_INIT),
+			.srchash = persist_source_hash(&L->ops, &spec.id,
+						       TMPL_HASH_INIT),
 			.reload = persist_reload_requested(&spec.id),
 			.group_stamp = stamp,
 			.timeout_ms = LOCK_TIMEOUT_MS,

@@ -82,31 +82,48 @@ persist_open_record(const struct record *r, struct nsset *ns)
 	return 0;
 }
 
-uint64_t
-persist_source_hash(const struct tmpl *t, uint64_t h)
+/* One source's identity: a bind shows its source live, so only a new
+ * inode (a file or socket replaced by rename, a restarted server's socket)
+ * makes the set stale; a copy froze the content, so size and mtime count
+ * too. */
+static uint64_t
+source_identity(const struct tmpl_op *op, uint64_t h)
 {
-	for (size_t i = 0; i < t->n; i++) {
-		const struct tmpl_op *op = &t->ops[i];
-		struct stat st;
-		uint64_t v[5] = { 0 };
+	struct stat st;
+	uint64_t v[5] = { 0 };
 
-		if (op->kind != TMPL_BIND && op->kind != TMPL_RO_BIND &&
-		    op->kind != TMPL_DEV_BIND && op->kind != TMPL_COPY)
-			continue;
-		/* Root stats only to compare; nothing is read or shown. */
-		if (stat(op->src, &st) == 0) {
-			v[0] = 1;
-			if (!S_ISDIR(st.st_mode)) {
-				v[1] = st.st_dev;
-				v[2] = st.st_ino;
-				v[3] = (uint64_t)st.st_size;
-				v[4] = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
-					(uint64_t)st.st_mtim.tv_nsec;
-			}
+	if (stat(op->src, &st) == 0) {
+		v[0] = 1;
+		v[1] = st.st_dev;
+		v[2] = st.st_ino;
+		if (op->kind == TMPL_COPY) {
+			v[3] = (uint64_t)st.st_size;
+			v[4] = (uint64_t)st.st_mtim.tv_sec * 1000000000u +
+				(uint64_t)st.st_mtim.tv_nsec;
 		}
-		h = tmpl_hash_bytes(h, op->src, strlen(op->src) + 1);
-		h = tmpl_hash_bytes(h, v, sizeof(v));
 	}
+	h = tmpl_hash_bytes(h, op->src, strlen(op->src) + 1);
+	return tmpl_hash_bytes(h, v, sizeof(v));
+}
+
+uint64_t
+persist_source_hash(const struct tmpl *t, const struct sandbox_ident *id,
+		    uint64_t h)
+{
+	/* As the user: nothing the user could not stat is even looked at
+	 * (an unreachable source hashes like a missing one). */
+	if (fs_as_user(id->uid, id->gid) < 0) {
+		fs_as_root();
+		return h ^ 1;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		enum tmpl_kind k = t->ops[i].kind;
+
+		if (k == TMPL_BIND || k == TMPL_RO_BIND || k == TMPL_DEV_BIND ||
+		    k == TMPL_COPY)
+			h = source_identity(&t->ops[i], h);
+	}
+	fs_as_root();
 	return h;
 }
 

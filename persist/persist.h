@@ -42,10 +42,12 @@ int persist_acquire(const struct sandbox_spec *spec,
  * is gone or anything does not match. */
 int persist_open_record(const struct record *r, struct nsset *ns);
 
-/* Identity of every bind and copy source (existence, and device, inode,
- * size and mtime of non-directories): a socket or file replaced on the
- * host (mysqld restarted) changes it, and the next launch rebuilds. */
-uint64_t persist_source_hash(const struct tmpl *t, uint64_t h);
+/* Identity of every bind and copy source, stat()ed as the user: existence,
+ * device and inode, plus size and mtime for copies.  A socket or file
+ * replaced on the host (mysqld restarted) changes it, and the next launch
+ * rebuilds. */
+uint64_t persist_source_hash(const struct tmpl *t,
+			     const struct sandbox_ident *id, uint64_t h);
 
 /* Identity of /etc/group (inode, size, mtime); never 0. */
 uint64_t persist_group_stamp(void);
