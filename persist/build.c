@@ -148,6 +148,23 @@ open_ctx(struct build_ctx *c)
 	return 0;
 }
 
+/* The persist store must never be reachable from a sandbox: if a template
+ * bound its parent (`/var,ro-bind`), cover it with an empty read-only
+ * directory, like an exclude. */
+static int
+mask_persist_dir(struct build_ctx *c, struct tmpl_err *err)
+{
+	struct tmpl_op op = { .kind = TMPL_HIDE,
+			      .dest = (char *)c->spec->persist_dir };
+	const char *why;
+	int r = op_hide(c, &op, &why, err);
+
+	if (r < 0 && r != -ELOOP)
+		return err_set(err, -r, "cannot mask %s in the sandbox: %s",
+			       c->spec->persist_dir, strerror(-r));
+	return 0;
+}
+
 /* Seal the root read-only, forget the host, and pivot into the sandbox. */
 static int
 enter_newroot(struct build_ctx *c)
@@ -179,6 +196,8 @@ build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
 	r = open_ctx(&c);
 	if (r == 0)
 		r = apply_ops(&c, err);
+	if (r == 0)
+		r = mask_persist_dir(&c, err);
 	if (r == 0) {
 		r = enter_newroot(&c);
 		if (r < 0)
