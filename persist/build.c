@@ -156,9 +156,11 @@ mask_persist_dir(struct build_ctx *c, struct tmpl_err *err)
 {
 	struct tmpl_op op = { .kind = TMPL_HIDE,
 			      .dest = (char *)c->spec->persist_dir };
+	struct tmpl_err e = { .code = 0 };
 	const char *why;
-	int r = op_hide(c, &op, &why, err);
+	int r = op_hide(c, &op, &why, &e);
 
+	/* Behind a symlink the path is not where the store is. */
 	if (r < 0 && r != -ELOOP)
 		return err_set(err, -r, "cannot mask %s in the sandbox: %s",
 			       c->spec->persist_dir, strerror(-r));
