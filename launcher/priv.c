@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "landlock.h"
 #include "log.h"
 #include "priv.h"
 #include "sysutil.h"
@@ -81,6 +82,10 @@ priv_drop(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
 	r = priv_verify(uid, gid);
 	if (r < 0)
 		die("privilege drop could not be verified: %s", strerror(-r));
+	r = landlock_scope();
+	if (r < 0)
+		die("landlock: cannot scope abstract unix sockets: %s",
+		    strerror(-r));
 }
 
 void
