@@ -86,6 +86,9 @@ priv_drop(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
 	if (r < 0)
 		die("landlock: cannot scope abstract unix sockets: %s",
 		    strerror(-r));
+	if (r == 0)
+		debugf("no Landlock ABI 6: abstract unix sockets are not "
+		       "scoped (see SECURITY.md)");
 }
 
 void
