@@ -121,7 +121,9 @@ int
 file_load(const char *path, bool trusted_only, uid_t as_uid, gid_t as_gid,
 	  size_t max, char **buf, size_t *len, struct tmpl_err *err)
 {
-	const char *last;
+	/* Initialised only for scan-build, which cannot tell that
+	 * open_parent()'s "return -errno" is negative (false positive). */
+	const char *last = "";
 	cleanup_fd int dir = -1;
 	cleanup_fd int fd = -1;
 	int r;

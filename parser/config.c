@@ -112,7 +112,19 @@ perr_at(struct pstate *ps, unsigned line, unsigned col, const char *fmt, ...)
 	return -EINVAL;
 }
 
+#ifndef __clang_analyzer__
 #define perr(ps, col, ...) perr_at((ps), (ps)->line, (col), __VA_ARGS__)
+#else
+/* scan-build false positives: the analyzer does not inline variadic
+ * functions, so it follows perr_at()'s -EINVAL as if it could be >= 0 and
+ * reports the unset token or path of a "successful" syntax error.  Spell
+ * the constant out for it (analyzer builds only). */
+#define perr(ps, col, ...) \
+	(perr_at((ps), (ps)->line, (col), __VA_ARGS__), -EINVAL)
+/* Likewise set_err(), which returns its @code, always negative. */
+#define set_err(err, pos, code, ...) \
+	((set_err)((err), (pos), (code), __VA_ARGS__), (code))
+#endif
 #define TOKF(t) (int)((t)->len > SHOW ? SHOW : (t)->len), (t)->s
 
 static int

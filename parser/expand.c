@@ -14,6 +14,15 @@
 
 #include "tmpl_internal.h"
 
+#ifdef __clang_analyzer__
+/* scan-build false positive: the analyzer does not inline the variadic
+ * tmpl_set_err(), which returns its @code (always negative here), and so
+ * takes an error for a success in expand_str().  Spell the value out for
+ * it (analyzer builds only). */
+#define tmpl_set_err(err, file, line, col, code, ...) \
+	((tmpl_set_err)(err, file, line, col, code, __VA_ARGS__), (code))
+#endif
+
 #define MSG_TEXT_MAX	256
 /* Expanded text longer than this is refused before normalisation. */
 #define EXPAND_MAX	(4 * TMPL_MAX_FILE)

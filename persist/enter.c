@@ -95,7 +95,8 @@ read_small(const char *path, char *buf, size_t len)
 bool
 sandbox_userns_available(void)
 {
-	char buf[32];
+	char buf[32] = "";	/* "": for scan-build, which cannot tell that
+				 * read_small()'s -errno is negative */
 	int r;
 
 	r = read_small("/sys/module/user_namespace/parameters/enable", buf,

@@ -245,7 +245,8 @@ op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	const struct sandbox_ident *id = &c->spec->id;
 	cleanup_fd int s = -1;
 	char *buf = NULL;
-	size_t len;
+	size_t len = 0;	/* 0: for scan-build, which cannot tell that
+			 * read_as_user()'s -errno is negative */
 	mode_t mode = 0;
 	int r;
 
