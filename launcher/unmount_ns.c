@@ -32,7 +32,24 @@ struct um_opts {
 	bool all, verbose, list, kill;
 	unsigned timeout_ms;
 	int status;
+	struct record *recs;	/* sets removed (or, for -l, listed) */
+	size_t n_recs, cap_recs;
 };
+
+static void
+remember(struct um_opts *o, const struct record *r)
+{
+	if (o->n_recs == o->cap_recs) {
+		size_t cap = o->cap_recs ? 2 * o->cap_recs : 64;
+		struct record *n = realloc(o->recs, cap * sizeof(*n));
+
+		if (!n)
+			die("out of memory");
+		o->recs = n;
+		o->cap_recs = cap;
+	}
+	o->recs[o->n_recs++] = *r;
+}
 
 static void
 usage(int code)
@@ -104,10 +121,8 @@ static void
 unmount_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
 {
 	struct tmpl_err err = { .code = 0 };
-	pid_t pids[MAX_PIDS];
 	struct record r;
 	struct store s;
-	int n;
 
 	if (store_open(pdir, uid, vh, false, &s, &err) < 0)
 		return;
@@ -118,49 +133,115 @@ unmount_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
 			"%u ms\n", (unsigned)uid, vh, o->timeout_ms);
 		o->status = 1;
 	} else if (record_read(&s, &r) == 0 && record_remove(&s) == 0) {
+		/* Detached: new launches build a new set from now on. */
 		persist_retire(&r, o->kill);
-		if (o->kill)
-			wait_gone(r.holder, o->timeout_ms);
-		n = persist_members(&r, pids, MAX_PIDS);
+		remember(o, &r);
 		if (o->verbose)
 			printf("uid %u vhost '%s': removed instance %lu "
 			       "(holder %d)\n", (unsigned)uid, vh, r.instance,
 			       (int)r.holder);
-		if (n > 0) {
-			report_busy(&r, pids, n);
-			o->status = o->status ? o->status : EXIT_BUSY;
-		}
+	}
+	store_close(&s);
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+/* After removing: with -k, wait (bounded by -t) for the killed sets to be
+ * gone; then report every set that still has processes, from one pass over
+ * /proc for all of them. */
+static void
+finish(struct um_opts *o)
+{
+	long long deadline = now_ms() + o->timeout_ms;
+	int *counts = calloc(o->n_recs + 1, sizeof(int));
+	pid_t *pids = calloc((o->n_recs + 1) * MAX_PIDS, sizeof(pid_t));
+	int busy;
+
+	if (!counts || !pids)
+		die("out of memory");
+	for (size_t i = 0; o->kill && i < o->n_recs; i++) {
+		long long left = deadline - now_ms();
+
+		wait_gone(o->recs[i].holder, left > 0 ? (unsigned)left : 0);
+	}
+	for (;;) {
+		struct timespec tick = { 0, 10000000 };
+
+		busy = 0;
+		if (persist_members(o->recs, o->n_recs, counts, pids,
+				    MAX_PIDS) < 0)
+			die("cannot scan /proc");
+		for (size_t i = 0; i < o->n_recs; i++)
+			busy += counts[i] > 0;
+		/* Killed processes take a moment to leave. */
+		if (!busy || !o->kill || now_ms() >= deadline)
+			break;
+		nanosleep(&tick, NULL);
+	}
+	for (size_t i = 0; i < o->n_recs; i++) {
+		if (counts[i] > 0)
+			report_busy(&o->recs[i], pids + i * MAX_PIDS,
+				    counts[i]);
+	}
+	if (busy && !o->status)
+		o->status = EXIT_BUSY;
+	free(counts);
+	free(pids);
+}
+
+static void
+list_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
+{
+	struct tmpl_err err = { .code = 0 };
+	struct nsset ns;
+	struct record r;
+	struct store s;
+
+	if (store_open(pdir, uid, vh, false, &s, &err) < 0)
+		return;
+	if (record_read(&s, &r) == 0) {
+		/* A dead holder is shown as "gone": holder 0 marks it. */
+		if (persist_open_record(&r, &ns) == 0)
+			nsset_close(&ns);
+		else
+			r.holder = 0;
+		remember(o, &r);
 	}
 	store_close(&s);
 }
 
 static void
-list_set(const char *pdir, uid_t uid, const char *vh)
+print_list(struct um_opts *o)
 {
-	struct tmpl_err err = { .code = 0 };
-	struct passwd *pw = getpwuid(uid);
-	struct nsset ns;
-	struct record r;
-	struct store s;
-	char when[32], procs[16] = "gone";
-	int n;
+	int *counts = calloc(o->n_recs + 1, sizeof(int));
+	char when[32], procs[16];
 
-	if (store_open(pdir, uid, vh, false, &s, &err) < 0)
-		return;
-	if (record_read(&s, &r) == 0) {
+	if (!counts || persist_members(o->recs, o->n_recs, counts, NULL, 0) < 0)
+		die("cannot scan /proc");
+	printf("%-7s %-12s %-20s %-8s %-19s %-16s %s\n", "UID", "USER",
+	       "VHOST", "INSTANCE", "BUILT", "HASH", "PROCS");
+	for (size_t i = 0; i < o->n_recs; i++) {
+		const struct record *r = &o->recs[i];
+		struct passwd *pw = getpwuid(r->uid);
+
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S",
-			 localtime(&r.built));
-		if (persist_open_record(&r, &ns) == 0) {
-			nsset_close(&ns);
-			n = persist_members(&r, NULL, 0);
-			snprintf(procs, sizeof(procs), "%d", n);
-		}
+			 localtime(&r->built));
+		snprintf(procs, sizeof(procs), "%d", counts[i]);
 		printf("%-7u %-12s %-20s %-8lu %-19s %016llx %s\n",
-		       (unsigned)uid, pw ? pw->pw_name : "?",
-		       vh[0] ? vh : "-", r.instance, when,
-		       (unsigned long long)r.hash, procs);
+		       (unsigned)r->uid, pw ? pw->pw_name : "?",
+		       r->vhost[0] ? r->vhost : "-", r->instance, when,
+		       (unsigned long long)r->hash,
+		       r->holder ? procs : "gone");
 	}
-	store_close(&s);
+	free(counts);
+	o->n_recs = 0;
 }
 
 typedef void (*set_fn)(struct um_opts *o, const char *pdir, uid_t uid,
@@ -205,13 +286,6 @@ each_uid(struct um_opts *o, const char *pdir, set_fn fn)
 		closedir(d);
 }
 
-static void
-list_fn(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
-{
-	(void)o;
-	list_set(pdir, uid, vh);
-}
-
 int
 main(int argc, char **argv)
 {
@@ -223,9 +297,8 @@ main(int argc, char **argv)
 	parse(argc, argv, &o);
 	launch_load_config(&L);
 	if (o.list) {
-		printf("%-7s %-12s %-20s %-8s %-19s %-16s %s\n", "UID", "USER",
-		       "VHOST", "INSTANCE", "BUILT", "HASH", "PROCS");
-		each_uid(&o, L.conf.persist_dir, list_fn);
+		each_uid(&o, L.conf.persist_dir, list_set);
+		print_list(&o);
 	}
 	if (o.all) {
 		each_uid(&o, L.conf.persist_dir, unmount_set);
@@ -237,6 +310,8 @@ main(int argc, char **argv)
 		each_vhost(&o, L.conf.persist_dir, id.uid, o.vhost,
 			   unmount_set);
 	}
+	finish(&o);
+	free(o.recs);
 	fflush(stdout);
 	return o.status;
 }

@@ -131,33 +131,67 @@ out:
 	return r;
 }
 
-int
-persist_members(const struct record *r, pid_t *pids, size_t max)
+struct ns_key {
+	ino_t ino;
+	size_t idx;
+};
+
+static int
+key_cmp(const void *a, const void *b)
 {
-	DIR *d = opendir("/proc");
+	const struct ns_key *x = a, *y = b;
+
+	return x->ino < y->ino ? -1 : x->ino > y->ino;
+}
+
+/* Count one /proc entry against the records whose pid namespace it is in. */
+static void
+count_pid(const struct record *recs, const struct ns_key *keys, size_t n,
+	  long pid, int *counts, pid_t *pids, size_t max_each)
+{
+	char path[64];
+	struct stat st;
+	struct ns_key k, *hit;
+
+	snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
+	if (stat(path, &st) < 0)
+		return;
+	k.ino = st.st_ino;
+	hit = bsearch(&k, keys, n, sizeof(*keys), key_cmp);
+	if (!hit || st.st_dev != recs[hit->idx].nsdev ||
+	    pid == recs[hit->idx].holder)
+		return;
+	if ((size_t)counts[hit->idx] < max_each)
+		pids[hit->idx * max_each + (size_t)counts[hit->idx]] = (pid_t)pid;
+	counts[hit->idx]++;
+}
+
+int
+persist_members(const struct record *recs, size_t n, int *counts,
+		pid_t *pids, size_t max_each)
+{
+	struct ns_key *keys = calloc(n ? n : 1, sizeof(*keys));
 	struct dirent *e;
-	int n = 0;
+	DIR *d;
 
-	if (!d)
+	if (!keys)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		keys[i] = (struct ns_key){ recs[i].ino[NS_PID], i };
+		counts[i] = 0;
+	}
+	qsort(keys, n, sizeof(*keys), key_cmp);
+	d = opendir("/proc");
+	if (!d) {
+		free(keys);
 		return -errno;
+	}
 	while ((e = readdir(d))) {
-		char path[64];
-		struct stat st;
-		long pid;
-
-		if (!isdigit((unsigned char)e->d_name[0]))
-			continue;
-		pid = strtol(e->d_name, NULL, 10);
-		if (pid == r->holder)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
-		if (stat(path, &st) < 0 || st.st_ino != r->ino[NS_PID] ||
-		    st.st_dev != r->nsdev)
-			continue;
-		if ((size_t)n < max)
-			pids[n] = (pid_t)pid;
-		n++;
+		if (isdigit((unsigned char)e->d_name[0]))
+			count_pid(recs, keys, n, strtol(e->d_name, NULL, 10),
+				  counts, pids, max_each);
 	}
 	closedir(d);
-	return n;
+	free(keys);
+	return 0;
 }

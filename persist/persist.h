@@ -68,8 +68,10 @@ bool persist_reload_requested(const struct sandbox_ident *id);
  * whole pid namespace dies. */
 int persist_retire(const struct record *r, bool kill);
 
-/* Processes other than the holder in the record's pid namespace; their
- * pids go to @pids (up to @max). */
-int persist_members(const struct record *r, pid_t *pids, size_t max);
+/* For each of @n records, the processes other than its holder in its pid
+ * namespace: counts[i], and up to @max_each of their pids at
+ * pids[i * max_each].  One pass over /proc for all of them. */
+int persist_members(const struct record *recs, size_t n, int *counts,
+		    pid_t *pids, size_t max_each);
 
 #endif
