@@ -82,6 +82,12 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 	r = sandbox_build(spec, ns, err);
 	if (r < 0)
 		return r;
+	/* Retire the old set before the new one is published: a builder
+	 * killed between the two then leaves at worst an old set that exits
+	 * with its last process, never a holder no record names.  Running
+	 * processes keep the old set until they exit. */
+	if (have_old)
+		persist_retire(&old, false);
 	r = publish(s, spec, k, ns, have_old ? old.instance + 1 : 1);
 	if (r < 0) {
 		kill(ns->holder, SIGKILL);
@@ -90,10 +96,6 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 		return err_set(err, -r, "cannot publish the persisted set: "
 			       "%s", strerror(-r));
 	}
-	/* The old set stays for the processes still in it; its holder exits
-	 * when the last of them has. */
-	if (have_old && old.holder != ns->holder)
-		persist_retire(&old, false);
 	return 0;
 }
 
@@ -166,6 +168,17 @@ count_pid(const struct record *recs, const struct ns_key *keys, size_t n,
 	counts[hit->idx]++;
 }
 
+static bool
+holder_alive(const struct record *r)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)r->holder);
+	return r->holder > 0 && stat(path, &st) == 0 &&
+		st.st_ino == r->ino[NS_PID] && st.st_dev == r->nsdev;
+}
+
 int
 persist_members(const struct record *recs, size_t n, int *counts,
 		pid_t *pids, size_t max_each)
@@ -176,10 +189,16 @@ persist_members(const struct record *recs, size_t n, int *counts,
 
 	if (!keys)
 		return -ENOMEM;
+	size_t m = 0;
+
+	/* A set whose holder is gone has no process left (its pid namespace
+	 * died with it), and its inode may already be another set's. */
 	for (size_t i = 0; i < n; i++) {
-		keys[i] = (struct ns_key){ recs[i].ino[NS_PID], i };
 		counts[i] = 0;
+		if (holder_alive(&recs[i]))
+			keys[m++] = (struct ns_key){ recs[i].ino[NS_PID], i };
 	}
+	n = m;
 	qsort(keys, n, sizeof(*keys), key_cmp);
 	d = opendir("/proc");
 	if (!d) {

@@ -273,14 +273,17 @@ struct holder_fds {
 	int userns;	/* kept open while the holder lives, or -1 */
 };
 
-/* Wait for the builder to publish the set, then stop dying with it. */
+/* Wait for the builder to publish the set, stop dying with it, and say
+ * so: until the builder has read that, it must not exit (its exit would
+ * still kill us). */
 static bool
 committed(int commit)
 {
 	char c;
 
 	return read_all(commit, &c, 1) == 1 &&
-		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) == 0;
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) == 0 &&
+		send(commit, "a", 1, MSG_NOSIGNAL) == 1;
 }
 
 static __attribute__((noreturn)) void
@@ -489,10 +492,15 @@ sandbox_commit(struct nsset *s)
 {
 	int r = 0;
 
+	char ack;
+
 	if (s->commit < 0)
 		return 0;
 	if (send(s->commit, "c", 1, MSG_NOSIGNAL) != 1)
 		r = -errno;
+	/* The holder answers once it no longer dies with us. */
+	else if (read_all(s->commit, &ack, 1) != 1)
+		r = -ECHILD;
 	close_fd(&s->commit);
 	return r;
 }

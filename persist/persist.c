@@ -33,6 +33,25 @@ static const struct {
 	[NS_USER] = { "fd/0", CLONE_NEWUSER },
 };
 
+/* The namespace's owning user namespace is the one we run in (nscell runs
+ * in the initial user namespace, refusing otherwise would be the caller's
+ * problem to explain). */
+static int
+owned_by_init(int fd)
+{
+	struct stat a, b;
+	int u = ioctl(fd, NS_GET_USERNS);
+	int r = -ESTALE;
+
+	if (u < 0)
+		return -ESTALE;
+	if (fstat(u, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
+	    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+		r = 0;
+	close(u);
+	return r;
+}
+
 static int
 verify_ns(int fd, int i, const struct record *r)
 {
@@ -47,11 +66,12 @@ verify_ns(int fd, int i, const struct record *r)
 	if (fstat(fd, &st) < 0 || st.st_ino != r->ino[i] ||
 	    st.st_dev != r->nsdev)
 		return -ESTALE;
-	/* Our user namespaces are created by root. */
+	/* Our user namespaces are created by root, and everything else
+	 * belongs to the initial user namespace, as the builder made it. */
 	if (i == NS_USER && (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0 ||
 			     owner != 0))
 		return -ESTALE;
-	return 0;
+	return owned_by_init(fd);
 }
 
 int
