@@ -24,6 +24,8 @@
 set -u
 SELF=$(readlink -f -- "$0")
 SRC=$(cd "$(dirname -- "$SELF")/../.." && pwd)
+# shellcheck source=tests/common.sh
+. "$SRC/tests/common.sh"
 readonly CONF_DIR=/etc/nscell
 readonly SAFE_PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 export PATH=$SAFE_PATH LC_ALL=C
@@ -50,7 +52,6 @@ check() {
 why() { WHY="${WHY:+$WHY
 }$*"; return 1; }
 
-mount_list() { awk '{ print $5, $4 }' /proc/self/mountinfo | sort; }
 
 # ================================================================ outer ===
 
@@ -79,7 +80,7 @@ outer_main() {
 		}
 	done
 
-	w=$(pick_workdir) || {
+	w=$(pick_workdir nscell-e2e) || {
 		notok "setup: a work directory where setuid works"
 		echo "$PASS passed, $FAIL failed"
 		exit 1
@@ -171,27 +172,6 @@ outer_main() {
 	exit
 }
 
-# A directory on a file system where setuid works, traversable by all.
-pick_workdir() {
-	local base opts d
-	for base in /var/tmp /var/lib /srv /opt /usr/local; do
-		[ -d "$base" ] || continue
-		opts=$(findmnt -n -o OPTIONS -T "$base" 2>/dev/null) || continue
-		case ",$opts," in
-		*,nosuid,* | *,noexec,*) continue ;;
-		*) ;;
-		esac
-		d=$(mktemp -d "$base/nscell-e2e.XXXXXX") || continue
-		chmod 0755 "$d"
-		if setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-			test -x "$d"; then
-			echo "$d"
-			return 0
-		fi
-		rmdir "$d"
-	done
-	return 1
-}
 
 # ================================================================ inner ===
 
@@ -250,21 +230,6 @@ stop_lighttpd() {
 	LPID=""
 }
 
-free_block() {
-	local b i ok
-	for ((b = 21000; b < 60000; b += 10)); do
-		ok=1
-		for ((i = 0; i < 10; i++)); do
-			if getent passwd "$((b + i))" >/dev/null ||
-				getent group "$((b + i))" >/dev/null; then
-				ok=0
-				break
-			fi
-		done
-		[ "$ok" = 1 ] && echo "$b" && return 0
-	done
-	return 1
-}
 
 add_user() {
 	local name=$1 uid=$2 mode=$3

@@ -10,6 +10,8 @@
 # shellcheck disable=SC2317,SC2034
 
 set -u
+# shellcheck source=tests/common.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/../common.sh"
 
 readonly CONF_DIR=/etc/nscell
 readonly SAFE_PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
@@ -146,11 +148,6 @@ outer_main() {
 	exit
 }
 
-mount_list() {
-	# Mount points and sources of this mount namespace, without the ids
-	# (a remount elsewhere must not look like a leak).
-	awk '{ print $5, $4 }' /proc/self/mountinfo | sort
-}
 
 
 # ---------------------------------------------------------------- inner ---
@@ -257,50 +254,7 @@ inner_cleanup() {
 	esac
 }
 
-# A directory for $T: not nosuid/noexec (the setuid binary must work
-# there), traversable by everybody.
-pick_workdir() {
-	local base opts d
-	for base in /var/tmp /var/lib /srv /opt /usr/local; do
-		[ -d "$base" ] || continue
-		opts=$(findmnt -n -o OPTIONS -T "$base" 2>/dev/null) || continue
-		case ",$opts," in
-		*,nosuid,* | *,noexec,*) continue ;;
-		*) ;;
-		esac
-		d=$(mktemp -d "$base/nscell-it.XXXXXX") || continue
-		chmod 0755 "$d"
-		if setpriv --reuid=65534 --regid=65534 --clear-groups -- \
-			test -x "$d"; then
-			echo "$d"
-			return 0
-		fi
-		rmdir "$d"
-	done
-	return 1
-}
 
-free_block() {
-	# A uid/gid B >= 20000 with B..B+9 free as both uid and gid, from a
-	# random start: concurrent runs (each with its own /etc) should not
-	# pick the same uids.
-	local b i ok
-	for ((b = 20000 + 10 * (RANDOM % 2000); b < 60000; b += 10)); do
-		ok=1
-		for ((i = 0; i < 10; i++)); do
-			if getent passwd "$((b + i))" >/dev/null ||
-				getent group "$((b + i))" >/dev/null; then
-				ok=0
-				break
-			fi
-		done
-		if [ "$ok" = 1 ]; then
-			echo "$b"
-			return 0
-		fi
-	done
-	return 1
-}
 
 # retry CMD...: CMD, again up to 9 times while it fails with exit 1 or 10
 # (the shadow tools' "cannot lock /etc/passwd" or "/etc/group"): the host's
@@ -403,7 +357,7 @@ mkb() {
 
 inner_setup() {
 	local b u
-	T=$(pick_workdir) || {
+	T=$(pick_workdir nscell-it) || {
 		echo "# setup: no suid-capable place for the work dir" >&2
 		return 1
 	}
