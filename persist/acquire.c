@@ -153,7 +153,7 @@ count_pid(const struct record *recs, const struct ns_key *keys, size_t n,
 {
 	char path[64];
 	struct stat st;
-	struct ns_key k, *hit;
+	struct ns_key k = { 0 }, *hit;
 
 	snprintf(path, sizeof(path), "/proc/%ld/ns/pid", pid);
 	if (stat(path, &st) < 0)
