@@ -69,12 +69,10 @@ spec_hash(const struct sandbox_spec *spec)
  * unchanged (asking every NSS module is the slowest part of a join), else
  * through NSS. */
 static void
-resolve_groups(struct launch *L, uint64_t stamp)
+resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 {
-	if (stamp && persist_cached_groups(L->conf.persist_dir, L->id.uid,
-					   L->o.vhost ? L->o.vhost : "", stamp,
-					   &L->id.groups,
-					   &L->id.n_groups) == 0)
+	if (rec && persist_cached_groups(rec, stamp, &L->id.groups,
+					 &L->id.n_groups) == 0)
 		return;
 	if (ident_groups(&L->id) < 0)
 		die("cannot read the groups of %s", L->id.user);
@@ -87,9 +85,15 @@ build(struct launch *L, struct nsset *ns)
 	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
 	struct sandbox_spec spec;
 	enum persist_how how = PERSIST_BUILT;
+	struct record rec;
+	bool have_rec;
 	int r;
 
-	resolve_groups(L, stamp);
+	/* The published record, read once: its groups, and the set to join. */
+	have_rec = !L->o.oneshot &&
+		persist_peek(L->conf.persist_dir, L->id.uid,
+			     L->o.vhost ? L->o.vhost : "", &rec) == 0;
+	resolve_groups(L, have_rec ? &rec : NULL, stamp);
 	/* The target's groups from here on: permission checks made as the
 	 * user (fsuid) must not see the caller's groups. */
 	if (setgroups(L->id.n_groups, L->id.groups) < 0)
@@ -103,6 +107,7 @@ build(struct launch *L, struct nsset *ns)
 						       TMPL_HASH_INIT),
 			.reload = persist_reload_requested(&spec.id),
 			.group_stamp = stamp,
+			.hint = have_rec ? &rec : NULL,
 			.timeout_ms = LOCK_TIMEOUT_MS,
 		};
 
@@ -145,7 +150,7 @@ launch_run(struct launch *L, char **envp)
 		build(L, &ns);
 	} else {
 		debugf("namespaces disabled by the configuration");
-		resolve_groups(L, 0);
+		resolve_groups(L, NULL, 0);
 	}
 	exec_block_signals(&mask);
 	parent = (int)syscall(SYS_pidfd_open, getpid(), 0);

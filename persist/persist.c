@@ -163,24 +163,31 @@ persist_group_stamp(void)
 }
 
 int
-persist_cached_groups(const char *persist_dir, uid_t uid, const char *vhost,
-		      uint64_t stamp, gid_t **groups, size_t *n)
+persist_peek(const char *persist_dir, uid_t uid, const char *vhost,
+	     struct record *r)
 {
-	struct record r;
 	struct store s;
 	int rc;
 
-	if (store_open(persist_dir, uid, vhost, false, &s, NULL) < 0)
-		return -ESTALE;
-	rc = record_read(&s, &r);
+	rc = store_open(persist_dir, uid, vhost, false, &s, NULL);
+	if (rc < 0)
+		return rc;
+	rc = record_read(&s, r);
 	store_close(&s);
-	if (rc < 0 || r.group_stamp != stamp || r.uid != uid)
+	return rc < 0 ? rc : (r->uid == uid ? 0 : -ESTALE);
+}
+
+int
+persist_cached_groups(const struct record *r, uint64_t stamp,
+		      gid_t **groups, size_t *n)
+{
+	if (r->group_stamp != stamp)
 		return -ESTALE;
-	*groups = malloc((r.n_groups + 1) * sizeof(gid_t));
+	*groups = malloc((r->n_groups + 1) * sizeof(gid_t));
 	if (!*groups)
 		return -ENOMEM;
-	memcpy(*groups, r.groups, r.n_groups * sizeof(gid_t));
-	*n = r.n_groups;
+	memcpy(*groups, r->groups, r->n_groups * sizeof(gid_t));
+	*n = r->n_groups;
 	return 0;
 }
 

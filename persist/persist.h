@@ -26,6 +26,7 @@ struct persist_key {
 	uint64_t srchash;	/* persist_source_hash() */
 	bool reload;		/* ~/.lsns_reload was there */
 	uint64_t group_stamp;	/* persist_group_stamp() */
+	const struct record *hint;	/* persist_peek()'s record, or NULL */
 	unsigned timeout_ms;	/* bound on the build-lock wait */
 };
 
@@ -52,12 +53,15 @@ uint64_t persist_source_hash(const struct tmpl *t,
 /* Identity of /etc/group (inode, size, mtime); never 0. */
 uint64_t persist_group_stamp(void);
 
-/* The groups cached in the published record of (@uid, @vhost), if it was
- * made while /etc/group had @stamp.  *groups is malloc'd.  -ESTALE when
- * there is nothing usable. */
-int persist_cached_groups(const char *persist_dir, uid_t uid,
-			  const char *vhost, uint64_t stamp, gid_t **groups,
-			  size_t *n);
+/* The published record of (@uid, @vhost), read without creating or
+ * locking anything: what a join starts from.  -ENOENT when there is none. */
+int persist_peek(const char *persist_dir, uid_t uid, const char *vhost,
+		 struct record *r);
+
+/* The groups cached in @r, if it was made while /etc/group had @stamp.
+ * *groups is malloc'd.  -ESTALE when there is nothing usable. */
+int persist_cached_groups(const struct record *r, uint64_t stamp,
+			  gid_t **groups, size_t *n);
 
 /* ~/.lsns_reload: if present, remove it (as the user, never following a
  * symlink) and return true. */
