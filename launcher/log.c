@@ -15,6 +15,17 @@
 
 int log_debug_fd = -1;
 
+/* Every diagnostic is one line: a name from argv or a file (a vhost, a
+ * path) must not be able to forge a second "nscell: ..." line. */
+static void
+one_line(char *msg)
+{
+	for (unsigned char *p = (unsigned char *)msg; *p; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	}
+}
+
 void
 die_code(int code, const char *fmt, ...)
 {
@@ -24,6 +35,7 @@ die_code(int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	one_line(msg);
 	dprintf(STDERR_FILENO, "nscell: %s\n", msg);
 	debugf("fatal: %s", msg);
 	_exit(code);
@@ -47,6 +59,7 @@ die_policy(const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	one_line(msg);
 	openlog("nscell", LOG_PID, LOG_AUTHPRIV);
 	syslog(LOG_WARNING, "refused for uid %u: %s", (unsigned)getuid(),
 	       msg);

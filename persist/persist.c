@@ -74,6 +74,27 @@ verify_ns(int fd, int i, const struct record *r)
 	return owned_by_init(fd);
 }
 
+/* The holder names itself "nsh:UID" (holder.c): a record that points at
+ * another user's holder, even one whose inodes it copied, is refused. */
+static bool
+holder_serves(const struct record *r)
+{
+	char path[64], want[32], have[32];
+	cleanup_fd int fd = -1;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", (int)r->holder);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read_all(fd, have, sizeof(have) - 1);
+	if (n <= 0)
+		return false;
+	have[n] = '\0';
+	snprintf(want, sizeof(want), "nsh:%u\n", (unsigned)r->uid);
+	return !strcmp(have, want);
+}
+
 int
 persist_open_record(const struct record *r, struct nsset *ns)
 {
@@ -94,6 +115,9 @@ persist_open_record(const struct record *r, struct nsset *ns)
 		if (verify_ns(ns->fd[j], j, r) < 0)
 			i = -1;
 	}
+	/* After the opens: the namespaces verified are this holder's. */
+	if (i == n && !holder_serves(r))
+		i = -1;
 	if (i != n) {
 		nsset_close(ns);
 		return -ESTALE;

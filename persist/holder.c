@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The holder: pid 1 of a new sandbox.  As root (in the initial user
+ * namespace) it makes its mount tree private, mounts a private base tmpfs
+ * on /tmp, pivots into it with the host's root at /oldroot, builds the
+ * sandbox's root tmpfs at /newroot by applying the ops strictly in order,
+ * remounts that root read-only, detaches /oldroot and pivots into
+ * /newroot.  Then it reports to the builder (build.c), drops every
+ * capability, closes every fd and only reaps orphans: a pid namespace dies
+ * with its pid 1.
+ */
+#define _GNU_SOURCE
+#include <cap-ng.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "holder.h"
+#include "mounts.h"
+#include "mounts_int.h"
+#include "sysutil.h"
+#include "testing.h"
+
+#define BASE_SIZE	"64m"
+#define ROOT_SIZE	"16m"
+
+static void
+trace_op(const struct build_ctx *c, const struct tmpl_op *op, int r,
+	 const char *why)
+{
+	const struct sandbox_spec *spec = c->spec;
+	char line[8300], how[4200];
+
+	if (spec->verbose_fd < 0 && spec->debug_fd < 0)
+		return;
+	tmpl_op_format(op, line, sizeof(line));
+	if (r <= 0)
+		snprintf(how, sizeof(how), "skipped: %s", why);
+	else if (c->resolved[0] && op->src && strcmp(c->resolved, op->src))
+		snprintf(how, sizeof(how), "done (source %s)", c->resolved);
+	else
+		snprintf(how, sizeof(how), "done");
+	if (spec->verbose_fd >= 0)
+		dprintf(spec->verbose_fd, "nscell: %s:%u: %s: %s\n",
+			op->pos.file, op->pos.line, line, how);
+	if (spec->debug_fd >= 0 && spec->debug_fd != spec->verbose_fd)
+		dprintf(spec->debug_fd, "nscell[%d]: op %s:%u: %s: %s\n",
+			(int)getpid(), op->pos.file, op->pos.line, line, how);
+}
+
+static int
+apply_ops(struct build_ctx *c, struct tmpl_err *err)
+{
+	const struct tmpl *t = c->spec->ops;
+
+	for (size_t i = 0; i < t->n; i++) {
+		const struct tmpl_op *op = &t->ops[i];
+		struct tmpl_err e = { .code = 0 };
+		const char *why;
+		char line[8300];
+		int r = mounts_apply(c, op, &why, &e);
+
+		if (r >= 0) {
+			trace_op(c, op, r, why ? why : "");
+			if (i == t->n / 2)
+				kill_point("holder-mid-build");
+			continue;
+		}
+		tmpl_op_format(op, line, sizeof(line));
+		return err_set_pos(err, &op->pos, -r, "%s: %s", line,
+				   e.msg[0] ? e.msg : strerror(-r));
+	}
+	return 0;
+}
+
+/* The private base: /tmp of this mount namespace becomes a tmpfs holding
+ * newroot/, oldroot/ and scratch/ (generated files, never visible). */
+static int
+make_base(void)
+{
+	const char *kv[] = { "mode", "0755", "size", BASE_SIZE, NULL };
+	const char *rkv[] = { "mode", "0755", "size", ROOT_SIZE,
+			      "nr_inodes", "65536", NULL };
+	cleanup_fd int tmp = -1;
+	cleanup_fd int nr = -1;
+	int m, r, fd;
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return -errno;
+	tmp = open("/tmp", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (tmp < 0)
+		return -errno;
+	m = mnt_new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	r = m < 0 ? m : mnt_attach(m, tmp);
+	if (m >= 0)
+		close(m);
+	if (r < 0 || chdir("/tmp") < 0)
+		return r < 0 ? r : -errno;
+	if (mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0 ||
+	    mkdir("scratch", 0700) < 0 || mkdir("scratch/empty", 0755) < 0)
+		return -errno;
+	fd = open("scratch/emptyfile", O_WRONLY | O_CREAT | O_EXCL |
+		  O_CLOEXEC, 0444);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	nr = open("newroot", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (nr < 0)
+		return -errno;
+	m = mnt_new_fs("tmpfs", rkv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	r = m < 0 ? m : mnt_attach(m, nr);
+	if (m >= 0)
+		close(m);
+	if (r < 0)
+		return r;
+	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+open_ctx(struct build_ctx *c)
+{
+	struct stat st;
+
+	c->oldroot = open("/oldroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c->newroot = open("/newroot", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	c->scratch = open("/scratch", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (c->oldroot < 0 || c->newroot < 0 || c->scratch < 0)
+		return -errno;
+	if (fstat(c->newroot, &st) < 0)
+		return -errno;
+	c->root_dev = st.st_dev;
+	return 0;
+}
+
+/* The persist store must never be reachable from a sandbox: if a template
+ * bound its parent (`/var,ro-bind`), cover it with an empty read-only
+ * directory, like an exclude. */
+static int
+mask_persist_dir(struct build_ctx *c, struct tmpl_err *err)
+{
+	struct tmpl_op op = { .kind = TMPL_HIDE,
+			      .dest = (char *)c->spec->persist_dir };
+	struct tmpl_err e = { .code = 0 };
+	const char *why;
+	int r = op_hide(c, &op, &why, &e);
+
+	/* Behind a symlink the path is not where the store is. */
+	if (r < 0 && r != -ELOOP)
+		return err_set(err, -r, "cannot mask %s in the sandbox: %s",
+			       c->spec->persist_dir, strerror(-r));
+	return 0;
+}
+
+/* Seal the root read-only, forget the host, and pivot into the sandbox. */
+static int
+enter_newroot(struct build_ctx *c)
+{
+	int r = mnt_set_attr(c->newroot, MOUNT_ATTR_RDONLY, false);
+
+	if (r < 0)
+		return r;
+	if (umount2("/oldroot", MNT_DETACH) < 0 || fchdir(c->newroot) < 0)
+		return -errno;
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return -errno;
+	if (umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return -errno;
+	return 0;
+}
+
+static int
+build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
+{
+	struct build_ctx c = { .spec = spec, .oldroot = -1, .newroot = -1,
+			       .scratch = -1 };
+	int r;
+
+	r = make_base();
+	if (r < 0)
+		return err_set(err, -r, "cannot set up the sandbox root: %s",
+			       strerror(-r));
+	r = open_ctx(&c);
+	if (r == 0)
+		r = apply_ops(&c, err);
+	if (r == 0)
+		r = mask_persist_dir(&c, err);
+	if (r == 0) {
+		r = enter_newroot(&c);
+		if (r < 0)
+			err_set(err, -r, "cannot enter the sandbox root: %s",
+				strerror(-r));
+	}
+	close_fd(&c.oldroot);
+	close_fd(&c.newroot);
+	close_fd(&c.scratch);
+	return r;
+}
+
+/* Is pid 1 alone in its namespace?  kill(-1) reaches every process but
+ * itself; with no capability left it may signal none of the user's, so
+ * EPERM means "somebody is there" and ESRCH "nobody". */
+static bool
+alone(void)
+{
+	return kill(-1, 0) < 0 && errno == ESRCH;
+}
+
+/* No capabilities, no new privileges, no fds but the one that keeps the
+ * user namespace alive (as fd 0): what is left can only reap.  A retired
+ * holder (SIGTERM: a newer set replaced it, or unmount_ns) exits as soon as
+ * no process is left in its pid namespace, so running commands keep their
+ * sandbox and nothing lingers after them. */
+static void
+holder_reap(int keep_fd)
+{
+	struct timespec poll_ts = { 1, 0 };
+	bool retired = false;
+	sigset_t set;
+
+	capng_clear(CAPNG_SELECT_ALL);
+	if (capng_apply(CAPNG_SELECT_ALL) < 0 ||
+	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		_exit(1);
+	if (keep_fd >= 0 && (keep_fd == 0 || dup2(keep_fd, 0) == 0))
+		close_fds_from(1);
+	else
+		close_fds_from(0);
+	sigfillset(&set);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	for (;;) {
+		siginfo_t si;
+		int sig = sigtimedwait(&set, &si, retired ? &poll_ts : NULL);
+
+		if (sig == SIGTERM)
+			retired = true;
+		while (waitpid(-1, NULL, WNOHANG) > 0)
+			;
+		if (retired && alone())
+			_exit(0);
+	}
+}
+
+/* True when the process behind @pidfd has exited.  (getppid() cannot
+ * tell: in a new pid namespace it is always 0.) */
+static bool
+gone(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) != 0;
+}
+
+/* Wait for the builder to publish the set, stop dying with it, and say
+ * so: until the builder has read that, it must not exit (its exit would
+ * still kill us). */
+static bool
+committed(int commit)
+{
+	char c;
+
+	return read_all(commit, &c, 1) == 1 &&
+		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) == 0 &&
+		send(commit, "a", 1, MSG_NOSIGNAL) == 1;
+}
+
+/* Root in all three uids and gids (a setuid launch leaves the caller's
+ * real uid and gid): nobody but root can signal the holder, and what it
+ * creates on the sandbox's root is root's.  Its name, "nsh:UID", binds the
+ * process to the user it serves: a join checks it (persist.c). */
+static int
+holder_identity(uid_t uid)
+{
+	char name[16];
+
+	capng_get_caps_process();
+	if (capng_change_id(0, 0, CAPNG_NO_FLAG) < 0)
+		return -EPERM;
+	snprintf(name, sizeof(name), "nsh:%u", (unsigned)uid);
+	return prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+void
+holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
+{
+	struct tmpl_err err = { .code = 0 };
+	int r = 0;
+
+	/* Out of the caller's session and process group: terminal and
+	 * process-group signals are not for the holder. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(f->parent) ||
+	    setsid() < 0 || holder_identity(spec->id.uid) < 0)
+		_exit(1);
+	umask(0);
+	/* The target's groups, so that permission checks made as the user
+	 * (fsuid) see the user's groups, not the caller's. */
+	if (setgroups(spec->id.n_groups, spec->id.groups) < 0)
+		r = err_set(&err, errno, "setgroups: %s", strerror(errno));
+	if (r == 0)
+		r = build_tree(spec, &err);
+	/* Every setfsuid() of the build cleared the death signal (any
+	 * credential change does): arm it again, then look whether the
+	 * builder died meanwhile. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(f->parent))
+		_exit(1);
+	close(f->parent);
+	kill_point("holder-built");
+	if (write_all(f->status, &err, sizeof(err)) < 0 || r < 0)
+		_exit(1);
+	if (f->commit >= 0 && !committed(f->commit))
+		_exit(1);
+	holder_reap(f->userns);
+	_exit(0);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Between the builder (build.c) and the holder it forks (holder.c). */
+#ifndef NSCELL_HOLDER_H
+#define NSCELL_HOLDER_H
+
+#include "sandbox.h"
+
+struct holder_fds {
+	int status;	/* report to the builder */
+	int parent;	/* pidfd of the builder */
+	int commit;	/* persistent: the builder's go-ahead, else -1 */
+	int userns;	/* kept open while the holder lives, or -1 */
+};
+
+/* The holder's life, in the child of the builder's clone(): never returns. */
+__attribute__((noreturn)) void holder_main(const struct sandbox_spec *spec,
+					   const struct holder_fds *f);
+
+#endif
