@@ -84,6 +84,18 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 	return 0;
 }
 
+/* A new nosuid, nodev tmpfs configured by @kv, mounted on @at. */
+static int
+attach_tmpfs(int at, const char *const *kv)
+{
+	int m = mnt_new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	int r = m < 0 ? m : mnt_attach(m, at);
+
+	if (m >= 0)
+		close(m);
+	return r;
+}
+
 /* The private base: /tmp of this mount namespace becomes a tmpfs holding
  * newroot/, oldroot/ and scratch/ (generated files, never visible). */
 static int
@@ -94,17 +106,14 @@ make_base(void)
 			      "nr_inodes", "65536", NULL };
 	cleanup_fd int tmp = -1;
 	cleanup_fd int nr = -1;
-	int m, r, fd;
+	int r, fd;
 
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return -errno;
 	tmp = open("/tmp", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (tmp < 0)
 		return -errno;
-	m = mnt_new_fs("tmpfs", kv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	r = m < 0 ? m : mnt_attach(m, tmp);
-	if (m >= 0)
-		close(m);
+	r = attach_tmpfs(tmp, kv);
 	if (r < 0 || chdir("/tmp") < 0)
 		return r < 0 ? r : -errno;
 	if (mkdir("newroot", 0755) < 0 || mkdir("oldroot", 0755) < 0 ||
@@ -118,10 +127,7 @@ make_base(void)
 	nr = open("newroot", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (nr < 0)
 		return -errno;
-	m = mnt_new_fs("tmpfs", rkv, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	r = m < 0 ? m : mnt_attach(m, nr);
-	if (m >= 0)
-		close(m);
+	r = attach_tmpfs(nr, rkv);
 	if (r < 0)
 		return r;
 	if (syscall(SYS_pivot_root, ".", "oldroot") < 0 || chdir("/") < 0)

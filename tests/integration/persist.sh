@@ -98,27 +98,6 @@ set_dir() {	# set_dir USER [VHOST]: the store directory of a set
 	echo "$T/lsns/${UID_OF[$1]}${2:+/$2}"
 }
 
-rec() {		# rec DIR KEY: a field of DIR's record (empty when absent)
-	sed -n "s/^$2 //p" "$1/record" 2>/dev/null
-}
-
-ns_ino() {	# ns_ino LINK: the inode in "mnt:[4026532...]"
-	readlink "$1" 2>/dev/null | sed -n 's/^[a-z]*:\[\([0-9]*\)\]$/\1/p'
-}
-
-# rewrite_record DIR KEY VALUE...: change fields of a record, keeping it a
-# root-owned 0600 file replaced by rename (as nscell itself does).
-rewrite_record() {
-	local d=$1 sc=""
-	shift
-	while [ $# -ge 2 ]; do
-		sc="$sc;s/^$1 .*/$1 $2/"
-		shift 2
-	done
-	sed "${sc#;}" "$d/record" >"$d/record.t" && chmod 0600 "$d/record.t" &&
-		mv -f "$d/record.t" "$d/record"
-}
-
 # Live sandbox holders: pid 1 of a pid namespace, running one of our copies.
 holders() {
 	local p

@@ -81,20 +81,6 @@ sec_cleanup() {
 # ------------------------------------------------------------- helpers ---
 
 set_dir() { echo "$T/lsns/${UID_OF[$1]}${2:+/$2}"; }
-rec() { sed -n "s/^$2 //p" "$1/record" 2>/dev/null; }
-ns_ino() { readlink "$1" 2>/dev/null | sed -n 's/^[a-z]*:\[\([0-9]*\)\]$/\1/p'; }
-
-rewrite_record() {	# rewrite_record DIR KEY VALUE...
-	local d=$1 sc=""
-	shift
-	while [ $# -ge 2 ]; do
-		sc="$sc;s/^$1 .*/$1 $2/"
-		shift 2
-	done
-	sed "${sc#;}" "$d/record" >"$d/record.t" && chmod 0600 "$d/record.t" &&
-		mv -f "$d/record.t" "$d/record"
-}
-
 reset_user() {
 	local p
 	[ -n "$UNMOUNT_NS" ] && "$UNMOUNT_NS" -u "$1" -k -t 3 >/dev/null 2>&1
