@@ -55,7 +55,9 @@ static void probe(pid_t p, int k)
 	snprintf(path, sizeof(path), "/proc/%d/mem", (int)p);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		mem[k]++;
+		/* As for an attach: if the pre-exec child has exec'd since
+		 * we sorted it, the open reached the command's new image. */
+		mem[k == PREEXEC && !still_nscell(p) ? COMMAND : k]++;
 		close(fd);
 	}
 	static int told[NPH];
