@@ -723,3 +723,21 @@ rewrite_record() {
 	sed "${sc#;}" "$d/record" >"$d/record.t" && chmod 0600 "$d/record.t" &&
 		mv -f "$d/record.t" "$d/record"
 }
+
+set_dir() {	# set_dir USER [VHOST]: the store directory of a set
+	echo "$T/lsns/${UID_OF[$1]}${2:+/$2}"
+}
+
+# fake_pid PARENT: the sleep child of PARENT (unshare --fork's pid 1).
+fake_pid() {
+	local i c
+	for ((i = 0; i < 100; i++)); do
+		c=$(children_of "$1" | head -n 1)
+		if [ -n "$c" ] && [ "$(cat "/proc/$c/comm" 2>/dev/null)" = sleep ]; then
+			echo "$c"
+			return 0
+		fi
+		sleep 0.05
+	done
+	return 1
+}

@@ -67,20 +67,9 @@ suite_setup() {
 	add_user nsct_f "$((b + 8))" "$H/nsct_f" || return 1	# unmount_ns
 	mkdir -m 0755 "$T/sock" && chown nsct_a: "$T/sock" || return 1
 	echo "keep me" >"$T/rootfile" && chmod 0644 "$T/rootfile"
-	cat >"$T/mark/sti.py" <<'EOF'
-import fcntl, os, termios
-try:
-    fcntl.ioctl(0, termios.TIOCSTI, b"#")
-    print("TIOCSTI ok")
-except OSError as e:
-    print("TIOCSTI failed errno %d" % e.errno)
-try:
-    os.close(os.open("/dev/tty", os.O_RDWR))
-    print("ctty yes")
-except OSError as e:
-    print("ctty no errno %d" % e.errno)
-EOF
-	chmod 0644 "$T/mark/sti.py"
+	# The TIOCSTI/controlling-tty probe shared with the security suite.
+	install -m 0644 "$DEFAULT_SRC/tests/security/helpers/sti.py" \
+		"$T/mark/sti.py"
 	mkb pers <<EOF
 $T/data /data,ro-bind
 EOF
@@ -94,9 +83,6 @@ EOF
 
 # ------------------------------------------------------------- helpers ---
 
-set_dir() {	# set_dir USER [VHOST]: the store directory of a set
-	echo "$T/lsns/${UID_OF[$1]}${2:+/$2}"
-}
 
 # Live sandbox holders: pid 1 of a pid namespace, running one of our copies.
 holders() {
@@ -526,19 +512,6 @@ t_kill_points_absent_in_production() {
 
 # --------------------------------------------------- 4: fake sets ---
 
-# fake_pid PARENT: the child of PARENT (unshare --fork's pid 1).
-fake_pid() {
-	local i c
-	for ((i = 0; i < 100; i++)); do
-		c=$(children_of "$1" | head -n 1)
-		if [ -n "$c" ] && [ "$(cat "/proc/$c/comm" 2>/dev/null)" = sleep ]; then
-			echo "$c"
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
 
 # A root-made namespace set (unshare as root); the record's holder is
 # pointed at it, the recorded inodes kept.

@@ -80,7 +80,6 @@ sec_cleanup() {
 
 # ------------------------------------------------------------- helpers ---
 
-set_dir() { echo "$T/lsns/${UID_OF[$1]}${2:+/$2}"; }
 reset_user() {
 	local p
 	[ -n "$UNMOUNT_NS" ] && "$UNMOUNT_NS" -u "$1" -k -t 3 >/dev/null 2>&1
@@ -90,18 +89,6 @@ reset_user() {
 	rm -rf --one-file-system "$(set_dir "$1")"
 }
 
-fake_pid() {	# the sleep child of an unshare --fork
-	local i c
-	for ((i = 0; i < 100; i++)); do
-		c=$(children_of "$1" | head -n 1)
-		if [ -n "$c" ] && [ "$(cat "/proc/$c/comm" 2>/dev/null)" = sleep ]; then
-			echo "$c"
-			return 0
-		fi
-		sleep 0.05
-	done
-	return 1
-}
 
 # A marker command that records its mount namespace wherever it can
 # write: /mark inside a sandbox, $T/mark outside one.  Either file
