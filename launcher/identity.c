@@ -146,13 +146,6 @@ caller_lookup(struct caller *c)
 	return 0;
 }
 
-void
-caller_free(struct caller *c)
-{
-	free(c->groups);
-	memset(c, 0, sizeof(*c));
-}
-
 static bool
 in_group(const struct caller *c, const char *group)
 {

@@ -40,7 +40,6 @@ struct caller {
 };
 
 int caller_lookup(struct caller *c);
-void caller_free(struct caller *c);
 
 /* May @c launch for @target under @conf?  NULL if so, else why not. */
 const char *policy_check(const struct nscell_conf *conf,
