@@ -451,12 +451,19 @@ class Report:
     def render(self):
         f = self.facts
         body = []
-        self.main_tables(body)
-        self.binds(body)
-        self.mounts(body)
-        self.concurrent(body)
-        self.users(body)
-        self.rss(body)
+        # bench/run --only: sections not selected are "not run", neither
+        # measured nor missing.
+        chosen = f.get("sections", "main,rss,binds,mounts,concurrent,users")
+        chosen = chosen.split(",")
+        skipped = []
+        for name, fn in (("main", self.main_tables), ("binds", self.binds),
+                         ("mounts", self.mounts),
+                         ("concurrent", self.concurrent),
+                         ("users", self.users), ("rss", self.rss)):
+            if name in chosen:
+                fn(body)
+            else:
+                skipped.append(name)
         md = ["# nscell benchmark, %s (%s run)\n" % (f.get("date", "?"),
                                                      f.get("mode", "?")),
               "nscell %s, commit %s; %s; %s; kernel %s, %s CPUs (%s); load "
@@ -475,6 +482,9 @@ class Report:
         for t in self.targets:
             md.append("| %s | %s | %s | %s | %s |" % (
                 t["target"], t["shown"], t["limit"], t["result"], t["note"]))
+        if skipped:
+            md.append("\nNot run (`--only %s`): %s.\n" % (
+                ",".join(chosen), ", ".join(skipped)))
         md.append("\n## Measurements\n")
         md += body
         if self.errors or self.missing:
