@@ -18,7 +18,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -27,6 +26,7 @@
 #include <unistd.h>
 
 #include "holder.h"
+#include "kapi.h"
 #include "mounts.h"
 #include "mounts_int.h"
 #include "sysutil.h"

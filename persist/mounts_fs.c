@@ -9,11 +9,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "kapi.h"
 #include "mounts_int.h"
 #include "paths.h"
 #include "store.h"
