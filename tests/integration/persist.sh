@@ -206,6 +206,28 @@ t_join_same_namespaces() {
 		fail "record inodes are not the holder's"
 }
 
+# The holder after its build: root in all ids, no capability in any set
+# (bounding included), no new privileges.  A libcap-ng that reports the
+# failure to drop the bounding set (upstream) once made the holder exit.
+t_holder_has_no_privileges() {
+	local u=nsct_a h st
+	reset_user "$u"
+	ONESHOT=()
+	nsc "$u" -v -f "$TD/pers.tmpl" -- true
+	expect_rc 0 && err_has '^nscell: built a persisted sandbox' || return 1
+	h=$(v_holder)
+	st=$(grep -E '^(Uid|Gid|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs):' \
+		"/proc/$h/status" | tr -s '\t' ' ')
+	[ "$st" = "Uid: 0 0 0 0
+Gid: 0 0 0 0
+CapInh: 0000000000000000
+CapPrm: 0000000000000000
+CapEff: 0000000000000000
+CapBnd: 0000000000000000
+CapAmb: 0000000000000000
+NoNewPrivs: 1" ] || fail "holder $h: $(tr '\n' ';' <<<"$st")"
+}
+
 # ------------------------------------------------- 2: concurrency ---
 
 t_concurrent_first_launches() {
@@ -1091,6 +1113,7 @@ t_teardown_all() {
 
 suite_tests() {
 	run_test "join: 2nd launch has the 1st's six namespaces (-v joined, same record file)" t_join_same_namespaces
+	run_test "holder: root ids, no capability in any set, no_new_privs" t_holder_has_no_privileges
 	run_test "concurrency: 64 first launches, 1 built, 1 record, 1 holder" t_concurrent_first_launches
 	run_test "a new holder survives its launch's exit while slow to commit (strace delay)" t_holder_survives_slow_commit
 	run_test "unmount_ns -u: a set whose holder died is not 'still used' by another set" t_unmount_dead_holder_not_busy
