@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include "identity.h"
+#include "nss.h"
 #include "pwgen.h"
 #include "sysutil.h"
 
-#define NSS_BUF	(64 * 1024)
 #define MAX_GROUPS 65536
 
 static bool
@@ -33,21 +33,15 @@ parse_id(const char *s, uid_t *out)
 }
 
 static int
-get_pw(const char *who, uid_t uid, struct passwd *pw, char *buf)
+get_pw(const char *who, uid_t uid, struct passwd *pw, char **buf)
 {
-	struct passwd *res = NULL;
 	uid_t n;
-	int r;
 
 	if (!who)
-		r = getpwuid_r(uid, pw, buf, NSS_BUF, &res);
-	else if (parse_id(who, &n))
-		r = getpwuid_r(n, pw, buf, NSS_BUF, &res);
-	else
-		r = getpwnam_r(who, pw, buf, NSS_BUF, &res);
-	if (r)
-		return -r;
-	return res ? 0 : -ENOENT;
+		return nss_pw_uid(uid, pw, buf);
+	if (parse_id(who, &n))
+		return nss_pw_uid(n, pw, buf);
+	return nss_pw_name(who, pw, buf);
 }
 
 static int
@@ -80,13 +74,11 @@ int
 ident_lookup(const char *who, struct identity *id)
 {
 	struct passwd pw;
-	char *buf = malloc(NSS_BUF);
+	char *buf = NULL;
 	int r;
 
 	memset(id, 0, sizeof(*id));
-	if (!buf)
-		return -ENOMEM;
-	r = get_pw(who, getuid(), &pw, buf);
+	r = get_pw(who, getuid(), &pw, &buf);
 	if (r == 0) {
 		id->uid = pw.pw_uid;
 		id->gid = pw.pw_gid;
@@ -149,11 +141,11 @@ caller_lookup(struct caller *c)
 static bool
 in_group(const struct caller *c, const char *group)
 {
-	struct group gr, *res = NULL;
-	char *buf = malloc(NSS_BUF);
+	struct group gr;
+	char *buf = NULL;
 	bool in = false;
 
-	if (buf && getgrnam_r(group, &gr, buf, NSS_BUF, &res) == 0 && res) {
+	if (nss_gr_name(group, &gr, &buf) == 0) {
 		in = gr.gr_gid == c->gid;
 		for (size_t i = 0; !in && i < c->n_groups; i++)
 			in = c->groups[i] == gr.gr_gid;
@@ -167,14 +159,13 @@ in_group(const struct caller *c, const char *group)
 static bool
 caller_named(const struct nscell_conf *conf, const struct caller *c)
 {
-	struct passwd pw, *res = NULL;
-	char *buf;
+	struct passwd pw;
+	char *buf = NULL;
 	bool in = false;
 
 	if (!conf->n_allow_users)
 		return false;
-	buf = malloc(NSS_BUF);
-	if (buf && getpwuid_r(c->uid, &pw, buf, NSS_BUF, &res) == 0 && res) {
+	if (nss_pw_uid(c->uid, &pw, &buf) == 0) {
 		for (size_t i = 0; !in && i < conf->n_allow_users; i++)
 			in = !strcmp(conf->allow_users[i], pw.pw_name);
 	}

@@ -12,10 +12,10 @@
 #include <string.h>
 
 #include "identity.h"
+#include "nss.h"
 #include "pwgen.h"
 #include "sysutil.h"
 
-#define NSS_BUF	(64 * 1024)
 #define MAX_ENTRIES (TMPL_MAX_NAMES + 1)
 
 struct lookups {
@@ -26,16 +26,6 @@ struct lookups {
 	char *bufs[2 * MAX_ENTRIES];
 	size_t n_bufs;
 };
-
-static char *
-new_buf(struct lookups *l)
-{
-	char *b = malloc(NSS_BUF);
-
-	if (b)
-		l->bufs[l->n_bufs++] = b;
-	return b;
-}
 
 static const struct tmpl_op *
 find_op(const struct tmpl *t, enum tmpl_kind kind)
@@ -51,14 +41,15 @@ static int
 add_user(struct lookups *l, const char *name, const struct tmpl_pos *pos,
 	 struct tmpl_err *err)
 {
-	struct passwd pw, *res = NULL;
-	char *buf = new_buf(l);
+	struct passwd pw;
+	int r = nss_pw_name(name, &pw, &l->bufs[l->n_bufs]);
 
-	if (!buf)
-		return -ENOMEM;
-	if (getpwnam_r(name, &pw, buf, NSS_BUF, &res) || !res)
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0)
 		return err_set_pos(err, pos, ENOENT, "unknown user '%s' in "
 				   "$PASSWD", name);
+	l->n_bufs++;
 	l->pw[l->n_pw++] = (struct pw_entry){ pw.pw_name, pw.pw_uid,
 		pw.pw_gid, pw.pw_gecos ? pw.pw_gecos : "", pw.pw_dir,
 		pw.pw_shell ? pw.pw_shell : "" };
@@ -69,20 +60,19 @@ static int
 add_group(struct lookups *l, const char *name, gid_t gid,
 	  const struct tmpl_pos *pos, struct tmpl_err *err)
 {
-	struct group gr, *res = NULL;
-	char *buf = new_buf(l);
-	int r;
+	struct group gr;
+	char **buf = &l->bufs[l->n_bufs];
+	int r = name ? nss_gr_name(name, &gr, buf) : nss_gr_gid(gid, &gr, buf);
 
-	if (!buf)
-		return -ENOMEM;
-	r = name ? getgrnam_r(name, &gr, buf, NSS_BUF, &res) :
-		getgrgid_r(gid, &gr, buf, NSS_BUF, &res);
-	if (r || !res) {
+	if (r == -ENOMEM)
+		return r;
+	if (r < 0) {
 		if (!name)
 			return 0;	/* a primary gid without a name */
 		return err_set_pos(err, pos, ENOENT, "unknown group '%s' in "
 				   "$GROUP", name);
 	}
+	l->n_bufs++;
 	l->gr[l->n_gr++] = (struct gr_entry){ gr.gr_name, gr.gr_gid,
 		(const char *const *)gr.gr_mem };
 	return 0;

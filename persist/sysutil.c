@@ -94,8 +94,8 @@ int
 read_fd_all(int fd, size_t max, char **out, size_t *outlen)
 {
 	struct stat st;
-	char *buf;
-	ssize_t n;
+	size_t cap, len = 0;
+	char *buf = NULL;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
@@ -103,19 +103,37 @@ read_fd_all(int fd, size_t max, char **out, size_t *outlen)
 		return -EINVAL;
 	if ((size_t)st.st_size > max)
 		return -EFBIG;
-	/* One byte more than the limit tells a file that grew from one
-	 * that fits. */
-	buf = malloc(max + 2);
-	if (!buf)
-		return -ENOMEM;
-	n = read_all(fd, buf, max + 1);
-	if (n < 0 || (size_t)n > max) {
-		free(buf);
-		return n < 0 ? (int)n : -EFBIG;
+	/* Sized by fstat, not by the limit: a 1 MiB buffer for a 30-byte
+	 * file was a fresh mapping on every launch.  Asking for one byte
+	 * more than the size tells a file that grew meanwhile, which then
+	 * takes more rounds, up to the limit. */
+	cap = (size_t)st.st_size + 1;
+	for (;;) {
+		char *nb = realloc(buf, cap + 1);
+		ssize_t n;
+
+		if (!nb) {
+			free(buf);
+			return -ENOMEM;
+		}
+		buf = nb;
+		n = read_all(fd, buf + len, cap - len);
+		if (n < 0) {
+			free(buf);
+			return (int)n;
+		}
+		len += (size_t)n;
+		if (len < cap)
+			break;
+		if (len > max) {
+			free(buf);
+			return -EFBIG;
+		}
+		cap = cap > max / 2 ? max + 1 : 2 * cap;
 	}
-	buf[n] = '\0';
+	buf[len] = '\0';
 	*out = buf;
-	*outlen = (size_t)n;
+	*outlen = len;
 	return 0;
 }
 
