@@ -954,6 +954,26 @@ t_signal_trap_forwarded() {
 	[ "$st" = "exit 7" ] || fail "nscell: $st, expected exit 7"
 }
 
+# The monitor (nscell's process while the command runs): root's euid for
+# signalling the command, no capability but CAP_KILL, no_new_privs.  Its
+# bounding set is left as it is: it never executes anything.
+t_monitor_privileges() {
+	local st
+	spawn nsct_a -f "$TD/base.tmpl" -- sleep 45
+	wait_child_comm "$SPAWN_PID" sleep >/dev/null ||
+		fail "no sleep child; $(cat "$T/spawn.err")" || return
+	st=$(grep -E '^(Uid|CapInh|CapPrm|CapEff|CapAmb|NoNewPrivs):' \
+		"/proc/$SPAWN_PID/status" | tr -s '\t' ' ')
+	kill -TERM "$SPAWN_PID"
+	wait "$SPAWN_REAPER"
+	[ "$st" = "Uid: $(id -u nsct_a) 0 0 0
+CapInh: 0000000000000000
+CapPrm: 0000000000000020
+CapEff: 0000000000000020
+CapAmb: 0000000000000000
+NoNewPrivs: 1" ] || fail "monitor: $(tr '\n' ';' <<<"$st")"
+}
+
 t_signal_hup_status() {
 	local st
 	spawn nsct_a -f "$TD/base.tmpl" -- sleep 42
@@ -1375,6 +1395,7 @@ suite_tests() {
 	run_test "exit: SIGTERM forwarded, 143" t_signal_term_forwarded
 	run_test "exit: signal reaches the command" t_signal_trap_forwarded
 	run_test "exit: SIGHUP forwarded, 129" t_signal_hup_status
+	run_test "monitor: euid 0, only CAP_KILL, no_new_privs" t_monitor_privileges
 	run_test "sandbox dies with nscell (SIGKILL)" t_sandbox_dies_with_nscell
 	run_test "sandbox gone after a normal exit" t_holder_gone_after_exit
 	run_test "exit: unknown option 125" t_exit_unknown_option
