@@ -12,7 +12,6 @@
 #include "pwgen.h"
 #include "sysutil.h"
 
-#define MAX_GROUPS 65536
 
 static bool
 parse_id(const char *s, uid_t *out)
@@ -42,32 +41,6 @@ get_pw(const char *who, uid_t uid, struct passwd *pw, char **buf)
 	if (parse_id(who, &n))
 		return nss_pw_uid(n, pw, buf);
 	return nss_pw_name(who, pw, buf);
-}
-
-static int
-get_groups(const char *user, gid_t gid, gid_t **out, size_t *n)
-{
-	int cnt = 32;
-	gid_t *g = NULL;
-
-	for (;;) {
-		gid_t *ng = realloc(g, (size_t)cnt * sizeof(*g));
-
-		if (!ng) {
-			free(g);
-			return -ENOMEM;
-		}
-		g = ng;
-		if (getgrouplist(user, gid, g, &cnt) >= 0)
-			break;
-		if (cnt > MAX_GROUPS) {
-			free(g);
-			return -E2BIG;
-		}
-	}
-	*out = g;
-	*n = (size_t)cnt;
-	return 0;
 }
 
 int
@@ -103,7 +76,7 @@ ident_groups(struct identity *id)
 {
 	if (id->groups)
 		return 0;
-	return get_groups(id->user, id->gid, &id->groups, &id->n_groups);
+	return nss_grouplist(id->user, id->gid, &id->groups, &id->n_groups);
 }
 
 void

@@ -3,7 +3,7 @@
 # something is missing (so a prepared machine needs no network).
 NSCELL_DEPS=(build-essential cmake pkg-config libcap-ng-dev check mandoc
 	util-linux passwd procps python3 valgrind cppcheck clang
-	clang-tools)
+	clang-tools libnss-extrausers)
 
 install_deps() {
 	local missing=() p

@@ -477,6 +477,45 @@ EOF
 		out_has "^nsct_g:[0-9]+$" && out_lacks '^nsct_a:'
 }
 
+# A user that only a directory service knows (libnss-extrausers stands in
+# for LDAP or SSSD: /var/lib/extrausers, named in nsswitch.conf).  nscell
+# finds it, its supplementary group and the $PASSWD and $GROUP entries as
+# glibc's NSS does; the static (musl) build asks getent(1) for them.
+t_directory_user() {
+	local u=nsct_x b=${UID_OF[nsct_a]} uid gid xg ok=1
+	uid=$((b + 5)) gid=$((b + 6)) xg=$((b + 7))
+	[ -e /usr/lib/libnss_extrausers.so.2 ] ||
+		fail "libnss-extrausers is not installed" || return
+	mount -t tmpfs -o mode=0755,size=1m nscell-it-xu /var/lib/extrausers ||
+		fail "cannot mount over /var/lib/extrausers" || return
+	cp /etc/nsswitch.conf "$T/nsswitch.saved"
+	sed -i -e 's/^passwd:.*/passwd: files extrausers/' \
+		-e 's/^group:.*/group: files extrausers/' /etc/nsswitch.conf
+	echo "$u:x:$uid:$gid:Directory User:$H/$u:/bin/sh" >/var/lib/extrausers/passwd
+	printf '%s\n' "$u:x:$gid:" "nsct_xg:x:$xg:$u" >/var/lib/extrausers/group
+	chmod 0644 /var/lib/extrausers/passwd /var/lib/extrausers/group
+	mkdir -m 0700 "$H/$u" && chown "$uid:$gid" "$H/$u"
+	# Readable through the supplementary group alone (which shows as
+	# the overflow gid inside: the user namespace maps only the target's).
+	echo "for nsct_xg" >"$T/xgfile" && chown "root:$xg" "$T/xgfile" &&
+		chmod 0640 "$T/xgfile"
+	UID_OF[$u]=$uid GID_OF[$u]=$gid HOME_OF[$u]=$H/$u
+	printf '%s\n' '$GROUP,nsct_xg' "$T/xgfile /xg,ro-bind" | mkb diruser
+	nsc "$u" -f "$TD/diruser.tmpl" -- sh -c \
+		"id -un; id -g; cat /xg; cat /etc/passwd; grep -c '^nsct_xg:x:$xg:$u\$' /etc/group"
+	expect_rc 0 && expect_out "$u
+$gid
+for nsct_xg
+$u:x:$uid:$gid:Directory User:$H/$u:/bin/sh
+1" || ok=0
+	rm -f "$T/xgfile"
+	cp "$T/nsswitch.saved" /etc/nsswitch.conf
+	rm -rf --one-file-system -- "${H:?}/$u"
+	umount /var/lib/extrausers
+	unset "UID_OF[$u]" "GID_OF[$u]" "HOME_OF[$u]"
+	[ "$ok" = 1 ]
+}
+
 t_merge_vhost_override() {
 	mkb server <<EOF
 $T/data /data,ro-bind
@@ -1337,6 +1376,7 @@ suite_tests() {
 	run_test "\$PASSWD,names" t_passwd_names
 	run_test "\$PASSWD: only the user" t_passwd_only_user
 	run_test "\$GROUP,names" t_group_names
+	run_test "directory user (NSS extrausers): found, its groups, \$PASSWD, \$GROUP" t_directory_user
 	run_test "merge: -2 overrides by destination" t_merge_vhost_override
 	run_test "merge: --check lists the merged ops" t_merge_check_listing
 	run_test "vhost template from the config (-s)" t_vhost_template_from_config
