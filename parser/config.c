@@ -513,7 +513,9 @@ do_vh_add(struct pstate *ps, struct cursor *cu, const struct tok *key)
 static int
 do_persist(struct pstate *ps, struct cursor *cu, const struct tok *key)
 {
-	struct tok v;
+	/* Zeroed for gcc -O3, which cannot see that one_value() sets it
+	 * whenever it returns 0 (-Wmaybe-uninitialized). */
+	struct tok v = { 0 };
 	char *p = NULL;
 	int r = one_value(ps, cu, key, &v);
 
