@@ -37,23 +37,23 @@ static const struct {
  * in the initial user namespace, refusing otherwise would be the caller's
  * problem to explain). */
 static int
-owned_by_init(int fd)
+owned_by_init(int fd, const struct stat *init)
 {
-	struct stat a, b;
+	struct stat a;
 	int u = ioctl(fd, NS_GET_USERNS);
 	int r = -ESTALE;
 
 	if (u < 0)
 		return -ESTALE;
-	if (fstat(u, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 &&
-	    a.st_ino == b.st_ino && a.st_dev == b.st_dev)
+	if (fstat(u, &a) == 0 && a.st_ino == init->st_ino &&
+	    a.st_dev == init->st_dev)
 		r = 0;
 	close(u);
 	return r;
 }
 
 static int
-verify_ns(int fd, int i, const struct record *r)
+verify_ns(int fd, int i, const struct record *r, const struct stat *init)
 {
 	struct statfs sf;
 	struct stat st;
@@ -71,7 +71,7 @@ verify_ns(int fd, int i, const struct record *r)
 	if (i == NS_USER && (ioctl(fd, NS_GET_OWNER_UID, &owner) < 0 ||
 			     owner != 0))
 		return -ESTALE;
-	return owned_by_init(fd);
+	return owned_by_init(fd, init);
 }
 
 /* The holder names itself "nsh:UID" (holder.c): a record that points at
@@ -99,9 +99,12 @@ int
 persist_open_record(const struct record *r, struct nsset *ns)
 {
 	char path[64];
+	struct stat init;	/* our user namespace: the initial one */
 	int i, n = r->userns ? NS_COUNT : NS_USER;
 
 	nsset_init(ns);
+	if (stat("/proc/self/ns/user", &init) < 0)
+		return -ESTALE;
 	/* Open every file first, then verify each: the holder could die and
 	 * its pid be reused between two opens. */
 	for (i = 0; i < n; i++) {
@@ -112,7 +115,7 @@ persist_open_record(const struct record *r, struct nsset *ns)
 			break;
 	}
 	for (int j = 0; i == n && j < n; j++) {
-		if (verify_ns(ns->fd[j], j, r) < 0)
+		if (verify_ns(ns->fd[j], j, r, &init) < 0)
 			i = -1;
 	}
 	/* After the opens: the namespaces verified are this holder's. */
