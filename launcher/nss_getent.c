@@ -76,36 +76,44 @@ classify(const struct nssdb_sources *s, enum nss_db db)
 	return n == 1 ? NSS_FILES_ONLY : NSS_FILES_FIRST;
 }
 
+/* nsswitch.conf is read once, for all three databases; each is
+ * classified when first asked about (only initgroups may stat). */
 enum nss_way
 nss_way(enum nss_db db)
 {
 	static const char *const names[] = { "passwd", "group", "initgroups" };
-	static int cached[3] = { -1, -1, -1 };
-	struct nssdb_sources s;
-	char *text = NULL;
-	size_t len = 0;
-	int fd, r;
+	static struct nssdb_sources src[3];
+	static int found[3], way[3] = { -1, -1, -1 };
+	static bool read_done;
 
-	if (cached[db] >= 0)
-		return (enum nss_way)cached[db];
-	fd = open(NSSWITCH, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0 && errno == ENOENT) {
-		cached[db] = NSS_FILES_ONLY;	/* glibc's default: files */
-		return NSS_FILES_ONLY;
+	if (!read_done) {
+		char *text = NULL;
+		size_t len = 0;
+		int fd = open(NSSWITCH, O_RDONLY | O_CLOEXEC | O_NOCTTY), r = 0;
+
+		if (fd >= 0) {
+			r = read_fd_all(fd, 1024 * 1024, &text, &len);
+			close(fd);
+		} else if (errno != ENOENT) {
+			r = -errno;
+		}
+		for (int d = 0; d < 3; d++) {
+			/* Absent: glibc's default, files.  Unreadable or
+			 * beyond us (r < 0): glibc decides, via getent. */
+			found[d] = r < 0 ? r : !text ? 0 :
+				nssdb_sources(text, len, names[d], &src[d]);
+		}
+		if (found[NSS_DB_INITGROUPS] == 0) {
+			found[NSS_DB_INITGROUPS] = found[NSS_DB_GROUP];
+			src[NSS_DB_INITGROUPS] = src[NSS_DB_GROUP];
+		}
+		free(text);
+		read_done = true;
 	}
-	r = fd < 0 ? -errno : read_fd_all(fd, 1024 * 1024, &text, &len);
-	if (fd >= 0)
-		close(fd);
-	if (r == 0) {
-		r = nssdb_sources(text, len, names[db], &s);
-		if (r == 0 && db == NSS_DB_INITGROUPS)
-			r = nssdb_sources(text, len, "group", &s);
-	}
-	free(text);
-	/* Unreadable or beyond us: glibc decides, through getent. */
-	cached[db] = r < 0 ? NSS_OTHERS_FIRST : r == 0 ? NSS_FILES_ONLY :
-		classify(&s, db);
-	return (enum nss_way)cached[db];
+	if (way[db] < 0)
+		way[db] = found[db] < 0 ? NSS_OTHERS_FIRST :
+			found[db] == 0 ? NSS_FILES_ONLY : classify(&src[db], db);
+	return (enum nss_way)way[db];
 }
 
 /* The child: root in all ids, no groups, stdout to the pipe, getent. */
