@@ -156,8 +156,11 @@ static const char *const devlinks[] = {
 	"ptmx", "pts/ptmx", NULL,
 };
 
-/* Bind one host device node, checked to be the device it claims to be (a
- * planted file in the host's /dev must never be handed out as /dev/null). */
+/* One device node: made with mknod (one system call; the holder is root
+ * in the initial user namespace), or where that is not allowed (no
+ * CAP_MKNOD in a systemd unit with PrivateDevices=, say), the host's node
+ * bound, checked to be the device it claims to be (a planted file in the
+ * host's /dev must never be handed out as /dev/null). */
 static int
 dev_node(struct build_ctx *c, int devfd, const struct devnode *n,
 	 struct tmpl_err *err)
@@ -167,6 +170,12 @@ dev_node(struct build_ctx *c, int devfd, const struct devnode *n,
 	cleanup_fd int s = -1;
 	cleanup_fd int d = -1;
 
+	if (mknodat(devfd, n->name, S_IFCHR | 0666,
+		    makedev(n->major, n->minor)) == 0)
+		return 0;
+	if (errno != EPERM && errno != EACCES)
+		return err_set(err, errno, "mknod /dev/%s: %s", n->name,
+			       strerror(errno));
 	snprintf(path, sizeof(path), "dev/%s", n->name);
 	s = openat(c->oldroot, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (s < 0 || fstat(s, &st) < 0)
@@ -214,8 +223,10 @@ op_dev(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 	cleanup_fd int d = -1;
 	int r;
 
+	/* Not nodev: it holds the nodes dev_node() makes.  Only root can
+	 * make one, and the tmpfs is read-only once they are made. */
 	r = mnt_fs_at(c, op->dest, "tmpfs", base, MOUNT_ATTR_NOSUID |
-		      MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
+		      MOUNT_ATTR_NOEXEC, err);
 	if (r < 0)
 		return r;
 	d = path_open_dest(c->newroot, c->root_dev, op->dest, DEST_DIR,

@@ -279,6 +279,28 @@ shm
 /proc/self/fd"
 }
 
+# The nodes of "dev": made with mknod (no mount each), or, when the
+# launch has no CAP_MKNOD (here: dropped from the bounding set, as a
+# systemd unit with PrivateDevices= does), the host's nodes bound.  Same
+# devices either way.
+t_dev_nodes() {
+	local want="/dev/null 1 3 666 character special file
+/dev/zero 1 5 666 character special file
+/dev/full 1 7 666 character special file
+/dev/random 1 8 666 character special file
+/dev/urandom 1 9 666 character special file
+/dev/tty 5 0 666 character special file" cmd
+	cmd='for n in null zero full random urandom tty; do stat -c "%n %t %T %a %F" /dev/$n; done; grep -c " /dev/null " /proc/self/mountinfo'
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c "$cmd"
+	expect_rc 1 && expect_out "$want
+0" || return 1
+	NSC_WRAP=(setpriv --bounding-set=-mknod)
+	nsc nsct_a -f "$TD/base.tmpl" -- sh -c "$cmd"
+	NSC_WRAP=()
+	expect_rc 0 && expect_out "$want
+1"
+}
+
 t_dev_read_only() {
 	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
 		'touch /dev/newfile 2>&1; echo "rc=$?"'
@@ -1351,6 +1373,7 @@ suite_tests() {
 	run_test "proc: only the sandbox's pids" t_proc_only_sandbox
 	run_test "proc: hidepid=invisible" t_proc_hidepid
 	run_test "dev: null urandom pts shm fd" t_dev_works
+	run_test "dev: nodes by mknod, or bound without CAP_MKNOD" t_dev_nodes
 	run_test "dev: read-only" t_dev_read_only
 	run_test "remount-ro: bind" t_remount_ro_bind
 	run_test "remount-ro: subdir only" t_remount_ro_subdir
