@@ -29,6 +29,7 @@
 #include "kapi.h"
 #include "mounts.h"
 #include "mounts_int.h"
+#include "paths.h"
 #include "sysutil.h"
 #include "testing.h"
 
@@ -59,29 +60,69 @@ trace_op(const struct build_ctx *c, const struct tmpl_op *op, int r,
 			(int)getpid(), op->pos.file, op->pos.line, line, how);
 }
 
+static void
+pre_close(struct build_ctx *c)
+{
+	for (size_t i = 0; i < c->pre_n; i++) {
+		if (c->pre[i] >= 0)
+			close(c->pre[i]);
+	}
+	c->pre_n = 0;
+}
+
+/* The sources of the next ops, opened as the user with one fsuid switch
+ * for the batch instead of two per op (each switch is a credential
+ * commit).  Sources are host paths, which no op changes, so opening them
+ * a little early finds what opening them in turn would. */
+static void
+pre_open(struct build_ctx *c, size_t first)
+{
+	const struct tmpl *t = c->spec->ops;
+	const char *paths[MNT_PRE_BATCH];
+	size_t n = 0;
+
+	pre_close(c);
+	for (; n < MNT_PRE_BATCH && first + n < t->n; n++)
+		paths[n] = mounts_source(&t->ops[first + n]);
+	c->pre_first = first;
+	c->pre_n = path_open_sources(c->oldroot, paths, n, &c->spec->id,
+				     c->pre);
+}
+
 static int
 apply_ops(struct build_ctx *c, struct tmpl_err *err)
 {
 	const struct tmpl *t = c->spec->ops;
+	size_t next_batch = 0;
+	int r = 0;
 
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < t->n && r == 0; i++) {
 		const struct tmpl_op *op = &t->ops[i];
 		struct tmpl_err e = { .code = 0 };
 		const char *why;
 		char line[8300];
-		int r = mounts_apply(c, op, &why, &e);
+
+		/* An op the batch stopped at opens its source itself. */
+		if (i == next_batch) {
+			pre_open(c, i);
+			next_batch = i + (c->pre_n ? c->pre_n : 1);
+		}
+		c->cur = i;
+		r = mounts_apply(c, op, &why, &e);
 
 		if (r >= 0) {
 			trace_op(c, op, r, why ? why : "");
 			if (i == t->n / 2)
 				kill_point("holder-mid-build");
+			r = 0;
 			continue;
 		}
 		tmpl_op_format(op, line, sizeof(line));
-		return err_set_pos(err, &op->pos, -r, "%s: %s", line,
-				   e.msg[0] ? e.msg : strerror(-r));
+		r = err_set_pos(err, &op->pos, -r, "%s: %s", line,
+				e.msg[0] ? e.msg : strerror(-r));
 	}
-	return 0;
+	pre_close(c);
+	return r;
 }
 
 /* A new nosuid, nodev tmpfs configured by @kv, mounted on @at. */

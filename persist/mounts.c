@@ -138,11 +138,37 @@ note_resolved(struct build_ctx *c, int fd)
 /* The op's source, walked as the user (paths.c); SKIPPED, with the reason
  * in *why, when a -try op's source is missing or only reachable through an
  * untrusted symlink. */
+const char *
+mounts_source(const struct tmpl_op *op)
+{
+	bool has = op->kind == TMPL_BIND || op->kind == TMPL_RO_BIND ||
+		op->kind == TMPL_DEV_BIND || op->kind == TMPL_COPY;
+
+	return has ? op->src : NULL;
+}
+
+/* The fd opened ahead for the op being applied, if any (-EBADF: none). */
+static int
+take_pre(struct build_ctx *c)
+{
+	size_t i = c->cur - c->pre_first;
+	int fd;
+
+	if (c->cur < c->pre_first || i >= c->pre_n)
+		return -EBADF;
+	fd = c->pre[i];
+	c->pre[i] = -EBADF;
+	return fd;
+}
+
 static int
 open_src(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	 struct tmpl_err *err)
 {
-	int s = path_open_source(c->oldroot, op->src, &c->spec->id, err);
+	int s = take_pre(c);
+
+	if (s == -EBADF)
+		s = path_open_source(c->oldroot, op->src, &c->spec->id, err);
 
 	if (s >= 0) {
 		note_resolved(c, s);

@@ -7,6 +7,8 @@
 
 #include "sandbox.h"
 
+#define MNT_PRE_BATCH	32
+
 struct build_ctx {
 	const struct sandbox_spec *spec;
 	int oldroot;	/* O_PATH: the host's root, as "/oldroot" */
@@ -16,6 +18,11 @@ struct build_ctx {
 			 * generated files, the empty dir and empty file */
 	unsigned n_data;
 	char resolved[4096];	/* -v: where the last source really was */
+	/* Sources opened ahead by the holder (one fsuid switch for a batch
+	 * of ops): the op being applied takes pre[cur - pre_first], when
+	 * cur - pre_first < pre_n. */
+	size_t cur, pre_first, pre_n;
+	int pre[MNT_PRE_BATCH];
 };
 
 /* Apply one op.  Returns 1 when it was applied, 0 when skipped (a -try op
@@ -23,5 +30,8 @@ struct build_ctx {
  * negative errno with @err filled (positioned at the op). */
 int mounts_apply(struct build_ctx *c, const struct tmpl_op *op,
 		 const char **why_skipped, struct tmpl_err *err);
+
+/* The source path op @op would open (binds and copies), else NULL. */
+const char *mounts_source(const struct tmpl_op *op);
 
 #endif

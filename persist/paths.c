@@ -171,9 +171,9 @@ source_step(int rootfd, int *cur, const char *name, const char **p,
 	return 0;
 }
 
-int
-path_open_source(int rootfd, const char *path,
-		 const struct sandbox_ident *id, struct tmpl_err *err)
+/* The walk itself, with the fsuid already the user's. */
+static int
+source_walk(int rootfd, const char *path, struct tmpl_err *err)
 {
 	char name[NAME_MAX + 1];
 	char *buf;
@@ -182,9 +182,7 @@ path_open_source(int rootfd, const char *path,
 
 	if (strlen(path) >= PATH_MAX)
 		return -ENAMETOOLONG;
-	r = fs_as_user(id->uid, id->gid);
-	cur = r < 0 ? r : open_beneath(rootfd, path, 0);
-	fs_as_root();
+	cur = open_beneath(rootfd, path, 0);
 	if (cur != -ELOOP)
 		return cur;
 	buf = malloc(2 * PATH_MAX);
@@ -193,11 +191,10 @@ path_open_source(int rootfd, const char *path,
 	strcpy(buf, path);
 	p = buf;
 	cur = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
-	r = cur < 0 ? -errno : fs_as_user(id->uid, id->gid);
+	r = cur < 0 ? -errno : 0;
 	while (r == 0 && (r = next_component(&p, name)) == 1)
 		r = source_step(rootfd, &cur, name, &p, buf, &links, err,
 				path);
-	fs_as_root();
 	free(buf);
 	if (r < 0) {
 		if (cur >= 0)
@@ -205,6 +202,41 @@ path_open_source(int rootfd, const char *path,
 		return r;
 	}
 	return cur;
+}
+
+int
+path_open_source(int rootfd, const char *path,
+		 const struct sandbox_ident *id, struct tmpl_err *err)
+{
+	int r = fs_as_user(id->uid, id->gid);
+
+	if (r == 0)
+		r = source_walk(rootfd, path, err);
+	fs_as_root();
+	return r;
+}
+
+size_t
+path_open_sources(int rootfd, const char *const *paths, size_t n,
+		  const struct sandbox_ident *id, int *fds)
+{
+	size_t i = 0;
+
+	if (fs_as_user(id->uid, id->gid) == 0) {
+		for (; i < n; i++) {
+			struct tmpl_err e = { .code = 0 };
+
+			fds[i] = paths[i] ? source_walk(rootfd, paths[i], &e) :
+				-EBADF;
+			if (e.code) {	/* the op says it again, in order */
+				if (fds[i] >= 0)
+					close(fds[i]);
+				break;
+			}
+		}
+	}
+	fs_as_root();
+	return i;
 }
 
 static int

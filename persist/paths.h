@@ -30,6 +30,13 @@ enum dest_type { DEST_NONE, DEST_DIR, DEST_FILE };
 int path_open_source(int rootfd, const char *path,
 		     const struct sandbox_ident *id, struct tmpl_err *err);
 
+/* path_open_source() of up to @n paths (NULL: none, -EBADF) with one
+ * switch to the user's fsuid: their fds or -errno in @fds.  Stops before
+ * a path whose walk has more to say than an errno (an untrusted symlink's
+ * details): returns how many were done, the rest is the caller's. */
+size_t path_open_sources(int rootfd, const char *const *paths, size_t n,
+			 const struct sandbox_ident *id, int *fds);
+
 /* O_PATH fd of @dest (absolute, normalised) beneath @rootfd.  Parents are
  * created as needed; the last component is created as @want when missing
  * (DEST_NONE: -ENOENT instead).  An existing last component of the wrong
