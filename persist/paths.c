@@ -239,14 +239,15 @@ path_open_sources(int rootfd, const char *const *paths, size_t n,
 	return i;
 }
 
+/* Create @name in @dirfd (a directory, or an empty file) and return an fd
+ * of the new entry, or -EEXIST if something is there already. */
 static int
-create_entry(int dirfd, dev_t root_dev, const char *name, bool dir,
-	     const struct sandbox_ident *id)
+create_open(int dirfd, dev_t root_dev, const char *name, bool dir,
+	    const struct sandbox_ident *id)
 {
 	struct stat st;
-	int r = 0, fd;
-
 	bool as_user;
+	int fd;
 
 	if (fstat(dirfd, &st) < 0)
 		return -errno;
@@ -256,20 +257,29 @@ create_entry(int dirfd, dev_t root_dev, const char *name, bool dir,
 		fs_as_root();
 		return -EPERM;
 	}
-	if (dir) {
-		if (mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST)
-			r = -errno;
-	} else {
+	if (!dir)	/* the new file's fd is the mount point's */
 		fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL |
 			    O_NOFOLLOW | O_CLOEXEC, 0444);
-		if (fd >= 0)
-			close(fd);
-		else if (errno != EEXIST)
-			r = -errno;
-	}
+	else if (mkdirat(dirfd, name, 0755) < 0)
+		fd = -1;
+	else
+		fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+			    O_CLOEXEC);
+	fd = fd < 0 ? -errno : fd;
 	if (as_user)
 		fs_as_root();
-	return r;
+	return fd;
+}
+
+static int
+create_entry(int dirfd, dev_t root_dev, const char *name, bool dir,
+	     const struct sandbox_ident *id)
+{
+	int fd = create_open(dirfd, root_dev, name, dir, id);
+
+	if (fd >= 0)
+		close(fd);
+	return fd == -EEXIST ? 0 : fd < 0 ? fd : 0;
 }
 
 static int
@@ -337,8 +347,10 @@ dest_walk(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 	return cur;
 }
 
-/* Fast path: the destination, or its parent, exists and no symlink is on
- * the way (0 when the caller must walk). */
+/* Fast path: the parent of the destination exists and no symlink is on
+ * the way (0 when the caller must walk).  The destination is created
+ * first, as it usually does not exist yet: three or four system calls
+ * where looking first took eight. */
 static int
 dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 	  const struct sandbox_ident *id)
@@ -346,24 +358,33 @@ dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 	const char *slash = strrchr(dest, '/');
 	char parent[PATH_MAX];
 	struct stat st;
-	int fd, r;
+	int fd, dir, r;
 
-	fd = open_beneath(rootfd, dest, O_NOFOLLOW);
-	if (fd == -ENOENT && want != DEST_NONE && slash &&
-	    (size_t)(slash - dest) < sizeof(parent)) {
+	if (want == DEST_NONE || !slash || !slash[1] ||
+	    (size_t)(slash - dest) >= sizeof(parent)) {
+		fd = open_beneath(rootfd, dest, O_NOFOLLOW);
+		if (fd < 0)
+			return fd == -ENOENT && want == DEST_NONE ? fd : 0;
+	} else {
 		memcpy(parent, dest, (size_t)(slash - dest));
 		parent[slash - dest] = '\0';
-		fd = open_beneath(rootfd, parent, O_DIRECTORY);
-		if (fd < 0)
+		dir = open_beneath(rootfd, parent, O_DIRECTORY);
+		if (dir < 0)
 			return 0;
-		r = create_entry(fd, root_dev, slash + 1, want == DEST_DIR, id);
-		close(fd);
-		if (r < 0)
-			return r;
-		fd = open_beneath(rootfd, dest, O_NOFOLLOW);
+		fd = create_open(dir, root_dev, slash + 1, want == DEST_DIR, id);
+		if (fd >= 0) {
+			close(dir);
+			return fd;
+		}
+		if (fd == -EEXIST) {
+			fd = openat(dir, slash + 1, O_PATH | O_NOFOLLOW |
+				    O_CLOEXEC);
+			fd = fd < 0 ? -errno : fd;
+		}
+		close(dir);
+		if (fd < 0)
+			return fd == -ENOENT ? 0 : fd;
 	}
-	if (fd < 0)
-		return fd == -ENOENT && want == DEST_NONE ? fd : 0;
 	r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
 	if (r < 0) {
 		close(fd);
