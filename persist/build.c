@@ -129,8 +129,7 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 	const unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 		CLONE_NEWUTS | CLONE_NEWCGROUP;
 	int commit[2] = { -1, -1 };
-	struct holder_fds f = { .status = st[1], .commit = -1,
-				.userns = out->fd[NS_USER] };
+	struct holder_fds f = { .status = st[1], .commit = -1 };
 	long pid;
 
 	f.parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
@@ -165,18 +164,22 @@ sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 	int st[2], r;
 
 	nsset_init(out);
-	if (spec->userns) {
-		r = make_userns(spec->id.uid, spec->id.gid, &out->fd[NS_USER],
-				err);
-		if (r < 0)
-			return r;
-	}
-	if (pipe2(st, O_CLOEXEC) < 0) {
-		nsset_close(out);
+	if (pipe2(st, O_CLOEXEC) < 0)
 		return err_set(err, errno, "pipe: %s", strerror(errno));
-	}
 	r = start_holder(spec, out, st, err);
 	close(st[1]);
+	/* The user namespace is made while the holder builds (on another
+	 * CPU, where there is one): nothing in the build needs it.  A
+	 * persisted set's holder keeps it, as its fd 0, from before the set
+	 * is published (holder.c, committed()). */
+	if (r == 0 && spec->userns) {
+		r = make_userns(spec->id.uid, spec->id.gid, &out->fd[NS_USER],
+				err);
+		if (r == 0 && out->commit >= 0 &&
+		    send_fd(out->commit, 'u', out->fd[NS_USER]) < 0)
+			r = err_set(err, errno, "passing the user namespace "
+				    "to the holder: %s", strerror(errno));
+	}
 	if (r == 0)
 		r = collect_holder(out->holder, st[0], out, err);
 	close(st[0]);

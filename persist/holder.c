@@ -271,7 +271,7 @@ alone(void)
  * no process is left in its pid namespace, so running commands keep their
  * sandbox and nothing lingers after them. */
 static void
-holder_reap(int keep_fd)
+holder_reap(bool keep_userns)
 {
 	struct timespec poll_ts = { 1, 0 };
 	bool retired = false;
@@ -283,10 +283,7 @@ holder_reap(int keep_fd)
 	if (capng_apply(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT) < 0 ||
 	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		_exit(1);
-	if (keep_fd >= 0 && (keep_fd == 0 || dup2(keep_fd, 0) == 0))
-		close_fds_from(1);
-	else
-		close_fds_from(0);
+	close_fds_from(keep_userns ? 1 : 0);
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	for (;;) {
@@ -312,14 +309,23 @@ gone(int pidfd)
 	return poll(&p, 1, 0) != 0;
 }
 
-/* Wait for the builder to publish the set, stop dying with it, and say
- * so: until the builder has read that, it must not exit (its exit would
- * still kill us). */
+/* Take the user namespace the builder made meanwhile (if the set has one)
+ * as fd 0, where a join looks for it, before the set is published; wait
+ * for the builder to publish the set, stop dying with it, and say so:
+ * until the builder has read that, it must not exit (its exit would still
+ * kill us). */
 static bool
-committed(int commit)
+committed(int commit, bool userns)
 {
 	char c;
 
+	if (userns) {
+		int fd = recv_fd(commit, 'u');
+
+		if (fd < 0 || dup2(fd, 0) != 0)
+			return false;
+		close(fd);
+	}
 	return read_all(commit, &c, 1) == 1 &&
 		prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0) == 0 &&
 		send(commit, "a", 1, MSG_NOSIGNAL) == 1;
@@ -370,8 +376,8 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 	kill_point("holder-built");
 	if (write_all(f->status, &err, sizeof(err)) < 0 || r < 0)
 		_exit(1);
-	if (f->commit >= 0 && !committed(f->commit))
+	if (f->commit >= 0 && !committed(f->commit, spec->userns))
 		_exit(1);
-	holder_reap(f->userns);
+	holder_reap(f->commit >= 0 && spec->userns);
 	_exit(0);
 }

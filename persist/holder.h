@@ -8,8 +8,8 @@
 struct holder_fds {
 	int status;	/* report to the builder */
 	int parent;	/* pidfd of the builder */
-	int commit;	/* persistent: the builder's go-ahead, else -1 */
-	int userns;	/* kept open while the holder lives, or -1 */
+	int commit;	/* persistent: the builder's go-ahead (and, first,
+			 * the user namespace to keep, if any), else -1 */
 };
 
 /* The holder's life, in the child of the builder's clone(): never returns. */

@@ -110,7 +110,10 @@ persist_open_record(const struct record *r, struct nsset *ns)
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof(path), "/proc/%d/%s", (int)r->holder,
 			 ns_files[i].path);
-		ns->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+		/* O_NONBLOCK: whatever the pid's fd 0 is now (a FIFO, if the
+		 * pid is no longer a holder), opening it must not wait. */
+		ns->fd[i] = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+				 O_CLOEXEC);
 		if (ns->fd[i] < 0)
 			break;
 	}

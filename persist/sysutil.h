@@ -42,4 +42,9 @@ close_fd(int *fd)
 }
 #define cleanup_fd __attribute__((cleanup(close_fd)))
 
+/* One byte @tag and one fd over a unix stream socket (SCM_RIGHTS).
+ * recv_fd returns the fd (close-on-exec), or -EPROTO for anything else. */
+int send_fd(int sock, char tag, int fd);
+int recv_fd(int sock, char tag);
+
 #endif
