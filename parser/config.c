@@ -326,38 +326,6 @@ set_path(struct pstate *ps, char **dst, const struct tok *t,
 	return 0;
 }
 
-/*
- * Normalise an absolute path in place: collapse "//", drop "." and a
- * trailing "/".  -EINVAL on a ".." component.
- */
-static int
-norm_abs(char *p)
-{
-	char *w = p;
-	const char *r = p;
-	size_t n;
-
-	while (*r) {
-		while (*r == '/')
-			r++;
-		n = strcspn(r, "/");
-		if (n == 0 || (n == 1 && r[0] == '.')) {
-			r += n;
-			continue;
-		}
-		if (n == 2 && r[0] == '.' && r[1] == '.')
-			return -EINVAL;
-		*w++ = '/';
-		memmove(w, r, n);
-		w += n;
-		r += n;
-	}
-	if (w == p)
-		*w++ = '/';
-	*w = '\0';
-	return 0;
-}
-
 static bool
 name_char_ok(char ch)
 {
@@ -524,7 +492,7 @@ do_persist(struct pstate *ps, struct cursor *cu, const struct tok *key)
 	r = set_path(ps, &p, &v, PATH_ABS);
 	if (r < 0)
 		return r;
-	if (norm_abs(p) < 0)
+	if (tmpl_path_normalise(p) < 0)	/* p is absolute */
 		r = perr(ps, v.col, "'..' in path '%.*s'", TOKF(&v));
 	else if (strcmp(p, "/") == 0)
 		r = perr(ps, v.col, "persistDir must not be '/'");

@@ -518,7 +518,10 @@ tmpl_path_normalise(char *path)
 			return -EINVAL;
 		if (n && !(n == 1 && r[0] == '.')) {
 			*w++ = '/';
-			memmove(w, r, n);
+			/* Usually in place: musl's memmove copies even then,
+			 * backwards, a byte at a time. */
+			if (w != r)
+				memmove(w, r, n);
 			w += n;
 		}
 		r += n;
