@@ -72,14 +72,15 @@ spec_hash(const struct sandbox_spec *spec)
 /* The user's groups: from the persisted set's record while /etc/group is
  * unchanged (asking every NSS module is the slowest part of a join), else
  * through NSS. */
-static void
+static bool
 resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 {
 	if (rec && persist_cached_groups(rec, stamp, &L->id.groups,
 					 &L->id.n_groups) == 0)
-		return;
+		return true;
 	if (ident_groups(&L->id) < 0)
 		die("cannot read the groups of %s", L->id.user);
+	return false;
 }
 
 static void
@@ -90,14 +91,14 @@ build(struct launch *L, struct nsset *ns)
 	struct sandbox_spec spec;
 	enum persist_how how = PERSIST_BUILT;
 	struct record rec;
-	bool have_rec;
+	bool have_rec, cached;
 	int r;
 
 	/* The published record, read once: its groups, and the set to join. */
 	have_rec = !L->o.oneshot &&
 		persist_peek(L->conf.persist_dir, L->id.uid,
 			     L->o.vhost ? L->o.vhost : "", &rec) == 0;
-	resolve_groups(L, have_rec ? &rec : NULL, stamp);
+	cached = resolve_groups(L, have_rec ? &rec : NULL, stamp);
 	/* The target's groups from here on: permission checks made as the
 	 * user (fsuid) must not see the caller's groups. */
 	if (setgroups(L->id.n_groups, L->id.groups) < 0)
@@ -116,6 +117,10 @@ build(struct launch *L, struct nsset *ns)
 		};
 
 		r = persist_acquire(&spec, &k, ns, &how, &err);
+		if (r == 0 && how == PERSIST_JOINED && have_rec && !cached)
+			persist_refresh_groups(spec.persist_dir, &rec,
+					       L->id.groups, L->id.n_groups,
+					       stamp);
 	} else {
 		r = sandbox_build(&spec, ns, &err);
 	}

@@ -207,6 +207,28 @@ persist_peek(const char *persist_dir, uid_t uid, const char *vhost,
 	return rc < 0 ? rc : (r->uid == uid ? 0 : -ESTALE);
 }
 
+void
+persist_refresh_groups(const char *persist_dir, const struct record *seen,
+		       const gid_t *groups, size_t n, uint64_t stamp)
+{
+	struct store s;
+	struct record r;
+
+	if (n > RECORD_MAX_GROUPS || store_open(persist_dir, seen->uid,
+						seen->vhost, false, &s,
+						NULL) < 0)
+		return;
+	/* Only the set that was joined, and never waiting for a build. */
+	if (store_lock(&s, 0) == 0 && record_read(&s, &r) == 0 &&
+	    r.instance == seen->instance && r.holder == seen->holder) {
+		r.group_stamp = stamp;
+		r.n_groups = n;
+		memcpy(r.groups, groups, n * sizeof(gid_t));
+		record_write(&s, &r);
+	}
+	store_close(&s);
+}
+
 int
 persist_cached_groups(const struct record *r, uint64_t stamp,
 		      gid_t **groups, size_t *n)

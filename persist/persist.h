@@ -63,6 +63,13 @@ int persist_peek(const char *persist_dir, uid_t uid, const char *vhost,
 int persist_cached_groups(const struct record *r, uint64_t stamp,
 			  gid_t **groups, size_t *n);
 
+/* After a join whose record's groups were stale (/etc/group changed since
+ * the build) and were looked up again: store them with the new stamp, so
+ * that the next joins need not.  Best effort, and only if the set's lock
+ * is free and the record still names the set @seen. */
+void persist_refresh_groups(const char *persist_dir, const struct record *seen,
+			    const gid_t *groups, size_t n, uint64_t stamp);
+
 /* ~/.lsns_reload: if present, remove it (as the user, never following a
  * symlink) and return true. */
 bool persist_reload_requested(const struct sandbox_ident *id);

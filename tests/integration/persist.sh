@@ -228,6 +228,30 @@ CapAmb: 0000000000000000
 NoNewPrivs: 1" ] || fail "holder $h: $(tr '\n' ';' <<<"$st")"
 }
 
+# The groups cached in the record are looked up again once /etc/group
+# changes, and the join stores them with the new stamp (same set, same
+# holder), so later joins use the cache again.
+t_groups_cache_refreshed() {
+	local u=nsct_d d h s1 s2 g1
+	d=$(set_dir "$u")
+	reset_user "$u"
+	ONESHOT=()
+	nsc "$u" -v -f "$TD/pers.tmpl" -- id -G
+	expect_rc 0 && err_has '^nscell: built a persisted sandbox' || return 1
+	h=$(v_holder) s1=$(rec "$d" groupstamp) g1=$(rec "$d" groups)
+	[ -n "$s1" ] && [ "$g1" = "${GID_OF[$u]},$(getent group nsct_g | cut -d: -f3)" ] ||
+		fail "record: groupstamp '$s1', groups '$g1'" || return
+	retry groupadd nsct_gx || fail "groupadd" || return
+	nsc "$u" -v -f "$TD/pers.tmpl" -- true
+	groupdel nsct_gx
+	expect_rc 0 && err_has "^nscell: joined the persisted sandbox \(holder pid $h\)$" ||
+		return 1
+	s2=$(rec "$d" groupstamp)
+	[ -n "$s2" ] && [ "$s2" != "$s1" ] && [ "$(rec "$d" groups)" = "$g1" ] &&
+		[ "$(rec "$d" holder)" = "$h" ] ||
+		fail "after the join: groupstamp '$s2' (was '$s1'), groups '$(rec "$d" groups)', holder $(rec "$d" holder)"
+}
+
 # ------------------------------------------------- 2: concurrency ---
 
 t_concurrent_first_launches() {
@@ -1114,6 +1138,7 @@ t_teardown_all() {
 suite_tests() {
 	run_test "join: 2nd launch has the 1st's six namespaces (-v joined, same record file)" t_join_same_namespaces
 	run_test "holder: root ids, no capability in any set, no_new_privs" t_holder_has_no_privileges
+	run_test "groups cache: refreshed by a join after /etc/group changed" t_groups_cache_refreshed
 	run_test "concurrency: 64 first launches, 1 built, 1 record, 1 holder" t_concurrent_first_launches
 	run_test "a new holder survives its launch's exit while slow to commit (strace delay)" t_holder_survives_slow_commit
 	run_test "unmount_ns -u: a set whose holder died is not 'still used' by another set" t_unmount_dead_holder_not_busy
