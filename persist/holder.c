@@ -122,6 +122,7 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 				e.msg[0] ? e.msg : strerror(-r));
 	}
 	pre_close(c);
+	mounts_drop_parent(c);
 	return r;
 }
 
@@ -232,7 +233,7 @@ static int
 build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
 {
 	struct build_ctx c = { .spec = spec, .oldroot = -1, .newroot = -1,
-			       .scratch = -1 };
+			       .scratch = -1, .parent_fd = -1 };
 	int r;
 
 	r = make_base();

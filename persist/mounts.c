@@ -61,18 +61,54 @@ mnt_bind_at(int srcfd, int destfd, unsigned long long attrs, bool recursive)
 	return r < 0 ? r : mnt_attach(tree, destfd);
 }
 
+void
+mounts_drop_parent(struct build_ctx *c)
+{
+	close_fd(&c->parent_fd);
+	c->parent_len = 0;
+}
+
+/* The parent directory of @dest: the cached one if it is the same path,
+ * else walked (and cached when its path fits). */
+static int
+dest_parent(struct build_ctx *c, const char *dest, struct tmpl_err *err)
+{
+	size_t len = (size_t)(strrchr(dest, '/') - dest);
+	const char *last;
+	int fd;
+
+	if (c->parent_fd >= 0 && len == c->parent_len &&
+	    !memcmp(dest, c->parent_path, len))
+		return c->parent_fd;
+	mounts_drop_parent(c);
+	fd = path_open_parent(c->newroot, c->root_dev, dest, &last,
+			      &c->spec->id, err);
+	if (fd < 0 || len >= sizeof(c->parent_path))
+		return fd;
+	memcpy(c->parent_path, dest, len);
+	c->parent_len = len;
+	c->parent_fd = fd;
+	return fd;
+}
+
 int
 mnt_bind_to_dest(struct build_ctx *c, int srcfd, const char *dest,
 	     unsigned long long attrs, bool recursive, struct tmpl_err *err)
 {
 	struct stat st;
 	cleanup_fd int d = -1;
+	int p;
 
 	if (fstat(srcfd, &st) < 0)
 		return -errno;
-	d = path_open_dest(c->newroot, c->root_dev, dest,
-			   S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE,
-			   &c->spec->id, err);
+	p = dest_parent(c, dest, err);
+	if (p < 0)
+		return p;
+	d = path_open_dest_at(p, c->root_dev, dest,
+			      S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE,
+			      &c->spec->id, err);
+	if (p != c->parent_fd)
+		close(p);
 	if (d < 0)
 		return d;
 	return mnt_bind_at(srcfd, d, attrs, recursive);
@@ -350,6 +386,12 @@ mounts_apply(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 {
 	*why = NULL;
 	c->resolved[0] = '\0';
+	/* Only binds keep the cached parent: anything else may mount on it
+	 * or change what its path leads to. */
+	if (op->kind != TMPL_BIND && op->kind != TMPL_RO_BIND &&
+	    op->kind != TMPL_DEV_BIND && op->kind != TMPL_COPY &&
+	    op->kind != TMPL_PASSWD && op->kind != TMPL_GROUP)
+		mounts_drop_parent(c);
 	switch (op->kind) {
 	case TMPL_BIND:
 	case TMPL_RO_BIND:

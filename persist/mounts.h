@@ -23,7 +23,16 @@ struct build_ctx {
 	 * cur - pre_first < pre_n. */
 	size_t cur, pre_first, pre_n;
 	int pre[MNT_PRE_BATCH];
+	/* The parent directory of the last bind's destination, kept while
+	 * only binds follow (they mount beneath it, never on it): binds
+	 * into one directory walk to it once.  fd -1: none. */
+	int parent_fd;
+	size_t parent_len;
+	char parent_path[256];
 };
+
+/* Forget the cached parent (mounts.c). */
+void mounts_drop_parent(struct build_ctx *c);
 
 /* Apply one op.  Returns 1 when it was applied, 0 when skipped (a -try op
  * whose source is missing, an exclude of a path not in the sandbox), or a

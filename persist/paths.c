@@ -347,10 +347,32 @@ dest_walk(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 	return cur;
 }
 
+/* The last component @name of a destination in its parent @dir: created
+ * (the usual case: three or four system calls where looking first took
+ * eight), or, if something is there, opened and checked. */
+static int
+dest_last(int dir, dev_t root_dev, const char *name, enum dest_type want,
+	  const struct sandbox_ident *id)
+{
+	struct stat st;
+	int fd, r;
+
+	fd = create_open(dir, root_dev, name, want == DEST_DIR, id);
+	if (fd != -EEXIST)
+		return fd;
+	fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	return fd;
+}
+
 /* Fast path: the parent of the destination exists and no symlink is on
- * the way (0 when the caller must walk).  The destination is created
- * first, as it usually does not exist yet: three or four system calls
- * where looking first took eight. */
+ * the way (0 when the caller must walk). */
 static int
 dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 	  const struct sandbox_ident *id)
@@ -365,32 +387,28 @@ dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 		fd = open_beneath(rootfd, dest, O_NOFOLLOW);
 		if (fd < 0)
 			return fd == -ENOENT && want == DEST_NONE ? fd : 0;
-	} else {
-		memcpy(parent, dest, (size_t)(slash - dest));
-		parent[slash - dest] = '\0';
-		dir = open_beneath(rootfd, parent, O_DIRECTORY);
-		if (dir < 0)
-			return 0;
-		fd = create_open(dir, root_dev, slash + 1, want == DEST_DIR, id);
-		if (fd >= 0) {
-			close(dir);
-			return fd;
+		r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
+		if (r < 0) {
+			close(fd);
+			return r;
 		}
-		if (fd == -EEXIST) {
-			fd = openat(dir, slash + 1, O_PATH | O_NOFOLLOW |
-				    O_CLOEXEC);
-			fd = fd < 0 ? -errno : fd;
-		}
-		close(dir);
-		if (fd < 0)
-			return fd == -ENOENT ? 0 : fd;
+		return fd;
 	}
-	r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
-	if (r < 0) {
-		close(fd);
-		return r;
-	}
-	return fd;
+	memcpy(parent, dest, (size_t)(slash - dest));
+	parent[slash - dest] = '\0';
+	dir = open_beneath(rootfd, parent, O_DIRECTORY);
+	if (dir < 0)
+		return 0;
+	fd = dest_last(dir, root_dev, slash + 1, want, id);
+	close(dir);
+	return fd == -ENOENT ? 0 : fd;
+}
+
+static int
+loop_err(const char *path, struct tmpl_err *err)
+{
+	return err_set(err, ELOOP, "%s: a component is a symlink; destinations "
+		       "are never resolved through symlinks", path);
 }
 
 int
@@ -402,12 +420,17 @@ path_open_dest(int rootfd, dev_t root_dev, const char *dest,
 
 	if (r == 0 || r == -ELOOP)
 		r = dest_walk(rootfd, root_dev, dest, want, id, NULL);
+	return r == -ELOOP ? loop_err(dest, err) : r;
+}
 
-	if (r == -ELOOP)
-		return err_set(err, ELOOP, "%s: a component is a symlink; "
-			       "destinations are never resolved through "
-			       "symlinks", dest);
-	return r;
+int
+path_open_dest_at(int dir, dev_t root_dev, const char *dest,
+		  enum dest_type want, const struct sandbox_ident *id,
+		  struct tmpl_err *err)
+{
+	int r = dest_last(dir, root_dev, strrchr(dest, '/') + 1, want, id);
+
+	return r == -ELOOP ? loop_err(dest, err) : r;
 }
 
 int
@@ -423,10 +446,15 @@ path_open_parent(int rootfd, dev_t root_dev, const char *path,
 	*last = slash + 1;
 	if (slash == path)
 		return fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+	if ((size_t)(slash - path) < PATH_MAX) {	/* the fast path */
+		char parent[PATH_MAX];
+
+		memcpy(parent, path, (size_t)(slash - path));
+		parent[slash - path] = '\0';
+		r = open_beneath(rootfd, parent, O_DIRECTORY);
+		if (r >= 0)
+			return r;
+	}
 	r = dest_walk(rootfd, root_dev, path, DEST_DIR, id, slash);
-	if (r == -ELOOP)
-		return err_set(err, ELOOP, "%s: a component is a symlink; "
-			       "destinations are never resolved through "
-			       "symlinks", path);
-	return r;
+	return r == -ELOOP ? loop_err(path, err) : r;
 }

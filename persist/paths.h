@@ -45,6 +45,12 @@ int path_open_dest(int rootfd, dev_t root_dev, const char *dest,
 		   enum dest_type want, const struct sandbox_ident *id,
 		   struct tmpl_err *err);
 
+/* path_open_dest() of the last component of @dest (absolute, normalised)
+ * in @dir, which is its parent, already opened with path_open_parent(). */
+int path_open_dest_at(int dir, dev_t root_dev, const char *dest,
+		      enum dest_type want, const struct sandbox_ident *id,
+		      struct tmpl_err *err);
+
 /* Split @path into the O_PATH fd of its parent (walked like a destination,
  * parents created) and a pointer to its last component inside @path. */
 int path_open_parent(int rootfd, dev_t root_dev, const char *path,

@@ -301,6 +301,26 @@ t_dev_nodes() {
 1"
 }
 
+# Binds into one directory reuse its walk (mounts.c); an op that mounts on
+# that directory itself must end the reuse: the next bind lands on the new
+# mount, not on the directory now hidden beneath it.
+t_bind_after_mount_over_parent() {
+	mkb overparent <<EOF
+$T/data /opt/x/a,ro-bind
+$T/data2 /opt/x/b,ro-bind
+/opt/x,tmpfs
+$T/data2 /opt/x/c,ro-bind
+$T/data2 /opt/y/a,ro-bind
+$T/data /opt/y,ro-bind
+$T/data2 /opt/y/secretdir,ro-bind
+EOF
+	nsc nsct_a -f "$TD/overparent.tmpl" -- sh -c \
+		'ls /opt/x; cat /opt/x/c/two.txt; ls /opt/y/secretdir'
+	expect_rc 0 && expect_out "c
+data2
+two.txt"
+}
+
 t_dev_read_only() {
 	nsc nsct_a -f "$TD/base.tmpl" -- sh -c \
 		'touch /dev/newfile 2>&1; echo "rc=$?"'
@@ -1374,6 +1394,7 @@ suite_tests() {
 	run_test "proc: hidepid=invisible" t_proc_hidepid
 	run_test "dev: null urandom pts shm fd" t_dev_works
 	run_test "dev: nodes by mknod, or bound without CAP_MKNOD" t_dev_nodes
+	run_test "binds into one directory, then a mount on it: later binds land on the mount" t_bind_after_mount_over_parent
 	run_test "dev: read-only" t_dev_read_only
 	run_test "remount-ro: bind" t_remount_ro_bind
 	run_test "remount-ro: subdir only" t_remount_ro_subdir
