@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,17 +21,31 @@
 #include "paths.h"
 #include "persist.h"
 #include "sysutil.h"
+#include "testing.h"
+
+/* The pidfd ioctls of Linux 6.11 (linux/pidfd.h, newer than Debian 12's
+ * headers): a namespace of the process behind a pidfd, without a /proc
+ * path walk. */
+#define PIDFS_IOCTL_MAGIC		0xFF
+#define PIDFD_GET_CGROUP_NAMESPACE	_IO(PIDFS_IOCTL_MAGIC, 1)
+#define PIDFD_GET_IPC_NAMESPACE		_IO(PIDFS_IOCTL_MAGIC, 2)
+#define PIDFD_GET_MNT_NAMESPACE		_IO(PIDFS_IOCTL_MAGIC, 3)
+#define PIDFD_GET_PID_NAMESPACE		_IO(PIDFS_IOCTL_MAGIC, 5)
+#define PIDFD_GET_USER_NAMESPACE	_IO(PIDFS_IOCTL_MAGIC, 9)
+#define PIDFD_GET_UTS_NAMESPACE		_IO(PIDFS_IOCTL_MAGIC, 10)
 
 static const struct {
 	const char *path;	/* under /proc/<holder>/ */
 	int type;
+	unsigned long req;	/* its pidfd ioctl (not NS_USER: fd 0) */
 } ns_files[NS_COUNT] = {
-	[NS_MNT] = { "ns/mnt", CLONE_NEWNS },
-	[NS_PID] = { "ns/pid", CLONE_NEWPID },
-	[NS_IPC] = { "ns/ipc", CLONE_NEWIPC },
-	[NS_UTS] = { "ns/uts", CLONE_NEWUTS },
-	[NS_CGROUP] = { "ns/cgroup", CLONE_NEWCGROUP },
-	[NS_USER] = { "fd/0", CLONE_NEWUSER },
+	[NS_MNT] = { "ns/mnt", CLONE_NEWNS, PIDFD_GET_MNT_NAMESPACE },
+	[NS_PID] = { "ns/pid", CLONE_NEWPID, PIDFD_GET_PID_NAMESPACE },
+	[NS_IPC] = { "ns/ipc", CLONE_NEWIPC, PIDFD_GET_IPC_NAMESPACE },
+	[NS_UTS] = { "ns/uts", CLONE_NEWUTS, PIDFD_GET_UTS_NAMESPACE },
+	[NS_CGROUP] = { "ns/cgroup", CLONE_NEWCGROUP,
+			PIDFD_GET_CGROUP_NAMESPACE },
+	[NS_USER] = { "fd/0", CLONE_NEWUSER, 0 },
 };
 
 /* The namespace's owning user namespace is the one we run in (nscell runs
@@ -95,36 +110,97 @@ holder_serves(const struct record *r)
 	return !strcmp(have, want);
 }
 
-int
-persist_open_record(const struct record *r, struct nsset *ns)
+/* The holder's namespaces through its pidfd (Linux 6.11; fd 0 with
+ * pidfd_getfd, which Yama's ptrace_scope 3 refuses even to root): fds
+ * that are certainly that process's.  -1 when any cannot be had so. */
+static int
+open_by_pidfd(int pidfd, int n, struct nsset *ns)
+{
+	for (int i = 0; i < n; i++) {
+		ns->fd[i] = i == NS_USER ?
+			(int)syscall(SYS_pidfd_getfd, pidfd, 0, 0) :
+			ioctl(pidfd, ns_files[i].req, 0);
+		if (ns->fd[i] < 0) {
+			nsset_close(ns);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The same through /proc/PID: every file is opened first, and the caller
+ * then checks that the pid is still the holder it opened as a pidfd. */
+static int
+open_by_proc(pid_t pid, int n, struct nsset *ns)
 {
 	char path[64];
-	struct stat init;	/* our user namespace: the initial one */
-	int i, n = r->userns ? NS_COUNT : NS_USER;
 
-	nsset_init(ns);
-	if (stat("/proc/self/ns/user", &init) < 0)
-		return -ESTALE;
-	/* Open every file first, then verify each: the holder could die and
-	 * its pid be reused between two opens. */
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "/proc/%d/%s", (int)r->holder,
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid,
 			 ns_files[i].path);
 		/* O_NONBLOCK: whatever the pid's fd 0 is now (a FIFO, if the
 		 * pid is no longer a holder), opening it must not wait. */
 		ns->fd[i] = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
 				 O_CLOEXEC);
-		if (ns->fd[i] < 0)
-			break;
+		if (ns->fd[i] < 0) {
+			nsset_close(ns);
+			return -ESTALE;
+		}
 	}
-	for (int j = 0; i == n && j < n; j++) {
+	return 0;
+}
+
+/* Our own user namespace (the initial one, or a container's), through a
+ * pidfd of ourselves where the kernel can, else through /proc/self. */
+static int
+own_userns(struct stat *st)
+{
+	int self = (int)syscall(SYS_pidfd_open, getpid(), 0);
+	int fd = self < 0 ? -1 : ioctl(self, PIDFD_GET_USER_NAMESPACE, 0);
+	int r = fd >= 0 ? fstat(fd, st) :
+		stat("/proc/self/ns/user", st);
+
+	if (fd >= 0)
+		close(fd);
+	if (self >= 0)
+		close(self);
+	return r < 0 ? -ESTALE : 0;
+}
+
+static bool
+alive(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 0;
+}
+
+int
+persist_open_record(const struct record *r, struct nsset *ns)
+{
+	struct stat init;	/* our user namespace: the initial one */
+	int n = r->userns ? NS_COUNT : NS_USER, rc = 0;
+	int pidfd;
+
+	nsset_init(ns);
+	if (own_userns(&init) < 0)
+		return -ESTALE;
+	/* The pidfd pins the process: what it yields is the holder's, and
+	 * while it has not exited, /proc/PID is that process too. */
+	pidfd = (int)syscall(SYS_pidfd_open, r->holder, 0);
+	if (pidfd < 0)
+		return -ESTALE;
+	rc = testing_old_kernel() ? -1 : open_by_pidfd(pidfd, n, ns);
+	if (rc < 0)	/* an older kernel, or a dead holder: /proc tells */
+		rc = open_by_proc(r->holder, n, ns);
+	for (int j = 0; rc == 0 && j < n; j++) {
 		if (verify_ns(ns->fd[j], j, r, &init) < 0)
-			i = -1;
+			rc = -ESTALE;
 	}
-	/* After the opens: the namespaces verified are this holder's. */
-	if (i == n && !holder_serves(r))
-		i = -1;
-	if (i != n) {
+	if (rc == 0 && !(holder_serves(r) && alive(pidfd)))
+		rc = -ESTALE;
+	close(pidfd);
+	if (rc < 0) {
 		nsset_close(ns);
 		return -ESTALE;
 	}

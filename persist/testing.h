@@ -3,11 +3,14 @@
  * Kill points for crash tests.  They exist only in a build configured with
  * -DNSCELL_TESTING=ON (a test binary, never installed): there, the point
  * named by NSCELL_KILL_POINT in the environment kills the process with
- * SIGKILL.  In every other build kill_point() is an empty inline function
- * and no environment variable is ever read.
+ * SIGKILL, and testing_old_kernel() can be made true.  In every other
+ * build both are empty inline functions and no environment variable is
+ * ever read.
  */
 #ifndef NSCELL_TESTING_H
 #define NSCELL_TESTING_H
+
+#include <stdbool.h>
 
 #ifdef NSCELL_TESTING
 #include <signal.h>
@@ -27,11 +30,27 @@ kill_point(const char *name)
 		_exit(137);
 	}
 }
+
+/* NSCELL_TEST_OLD_KERNEL=1: behave as on a kernel without the pidfd
+ * namespace ioctls (joins go through /proc/PID). */
+static inline bool
+testing_old_kernel(void)
+{
+	const char *v = getenv("NSCELL_TEST_OLD_KERNEL");
+
+	return v && !strcmp(v, "1");
+}
 #else
 static inline void
 kill_point(const char *name)
 {
 	(void)name;
+}
+
+static inline bool
+testing_old_kernel(void)
+{
+	return false;
 }
 #endif
 

@@ -230,6 +230,27 @@ CapAmb: 0000000000000000
 NoNewPrivs: 1" ] || fail "holder $h: $(tr '\n' ';' <<<"$st")"
 }
 
+# Joins take the holder's namespaces through its pidfd (Linux 6.11); on
+# an older kernel through /proc/PID, which the testing build can be told
+# to pretend (NSCELL_TEST_OLD_KERNEL=1).  Both join the same set.
+t_join_through_proc() {
+	local u=nsct_b h want
+	reset_user "$u"
+	ONESHOT=()
+	NSC_BIN=$NST
+	nsc "$u" -v -f "$TD/pers.tmpl" -- true
+	expect_rc 0 && err_has '^nscell: built a persisted sandbox' || return 1
+	h=$(v_holder)
+	want="$(readlink "/proc/$h/ns/mnt") $(readlink "/proc/$h/fd/0")"
+	for old in 0 1; do
+		NSC_BIN=$NST EXTRA_ENV=(NSCELL_TEST_OLD_KERNEL=$old)
+		nsc "$u" -v -f "$TD/pers.tmpl" -- sh -c \
+			'echo $(readlink /proc/self/ns/mnt) $(readlink /proc/self/ns/user)'
+		expect_rc 0 && err_has "^nscell: joined the persisted sandbox \(holder pid $h\)$" &&
+			expect_out "$want" || return 1
+	done
+}
+
 # The groups cached in the record are looked up again once /etc/group
 # changes, and the join stores them with the new stamp (same set, same
 # holder), so later joins use the cache again.
@@ -541,10 +562,10 @@ t_kill_before_commit_rebuild() { kill_test before-commit rebuild; }
 # variable's name is not even in it) and ignores the variable.
 t_kill_points_absent_in_production() {
 	local p
-	! grep -q NSCELL_KILL_POINT "$NS" || fail "$NS contains NSCELL_KILL_POINT" ||
-		return
-	grep -q NSCELL_KILL_POINT "$NST" || fail "$NST lacks the kill points" ||
-		return
+	for p in NSCELL_KILL_POINT NSCELL_TEST_OLD_KERNEL; do
+		! grep -q "$p" "$NS" || fail "$NS contains $p" || return
+		grep -q "$p" "$NST" || fail "$NST lacks $p" || return
+	done
 	reset_user nsct_k
 	ONESHOT=()
 	for p in "${KILL_POINTS[@]}"; do
@@ -1140,11 +1161,12 @@ t_teardown_all() {
 suite_tests() {
 	run_test "join: 2nd launch has the 1st's six namespaces (-v joined, same record file)" t_join_same_namespaces
 	run_test "holder: alive, root ids, no capability, no_new_privs" t_holder_has_no_privileges
+	run_test "join: through the pidfd, and through /proc (older kernels)" t_join_through_proc
 	run_test "groups cache: refreshed by a join after /etc/group changed" t_groups_cache_refreshed
 	run_test "concurrency: 64 first launches, 1 built, 1 record, 1 holder" t_concurrent_first_launches
 	run_test "a new holder survives its launch's exit while slow to commit (strace delay)" t_holder_survives_slow_commit
 	run_test "unmount_ns -u: a set whose holder died is not 'still used' by another set" t_unmount_dead_holder_not_busy
-	run_test "kill points: production binary has none, ignores the variable" t_kill_points_absent_in_production
+	run_test "test hooks: production binary has none, ignores the variable" t_kill_points_absent_in_production
 	run_test "kill -9 at locked (first build)" t_kill_locked_fresh
 	run_test "kill -9 at locked (rebuild over a live set)" t_kill_locked_rebuild
 	run_test "kill -9 at holder-mid-build (first build)" t_kill_holder_mid_build_fresh
