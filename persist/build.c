@@ -98,9 +98,24 @@ static const char *const ns_names[NS_COUNT] = {
 	[NS_UTS] = "uts", [NS_CGROUP] = "cgroup", [NS_USER] = "user",
 };
 
+/* The holder's namespaces exist from its clone on (it is our child: its
+ * pid cannot be reused before we reap it), so they are opened while it
+ * builds. */
 static int
-collect_holder(pid_t pid, int status_fd, struct nsset *out,
-	       struct tmpl_err *err)
+open_holder_ns(pid_t pid, struct nsset *out, struct tmpl_err *err)
+{
+	for (int i = 0; i < NS_USER; i++) {
+		out->fd[i] = open_ns(pid, ns_names[i]);
+		if (out->fd[i] < 0)
+			return err_set(err, -out->fd[i], "open %s namespace: "
+				       "%s", ns_names[i],
+				       strerror(-out->fd[i]));
+	}
+	return 0;
+}
+
+static int
+collect_holder(int status_fd, struct tmpl_err *err)
 {
 	struct tmpl_err herr;
 	ssize_t n = read_all(status_fd, &herr, sizeof(herr));
@@ -111,13 +126,6 @@ collect_holder(pid_t pid, int status_fd, struct nsset *out,
 	if (herr.code < 0) {
 		*err = herr;
 		return herr.code;
-	}
-	for (int i = 0; i < NS_USER; i++) {
-		out->fd[i] = open_ns(pid, ns_names[i]);
-		if (out->fd[i] < 0)
-			return err_set(err, -out->fd[i], "open %s namespace: "
-				       "%s", ns_names[i],
-				       strerror(-out->fd[i]));
 	}
 	return 0;
 }
@@ -161,13 +169,15 @@ int
 sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 	      struct tmpl_err *err)
 {
-	int st[2], r;
+	int st[2], r, sent = 0;
 
 	nsset_init(out);
 	if (pipe2(st, O_CLOEXEC) < 0)
 		return err_set(err, errno, "pipe: %s", strerror(errno));
 	r = start_holder(spec, out, st, err);
 	close(st[1]);
+	if (r == 0)
+		r = open_holder_ns(out->holder, out, err);
 	/* The user namespace is made while the holder builds (on another
 	 * CPU, where there is one): nothing in the build needs it.  A
 	 * persisted set's holder keeps it, as its fd 0, from before the set
@@ -175,13 +185,15 @@ sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 	if (r == 0 && spec->userns) {
 		r = make_userns(spec->id.uid, spec->id.gid, &out->fd[NS_USER],
 				err);
-		if (r == 0 && out->commit >= 0 &&
-		    send_fd(out->commit, 'u', out->fd[NS_USER]) < 0)
-			r = err_set(err, errno, "passing the user namespace "
-				    "to the holder: %s", strerror(errno));
+		if (r == 0 && out->commit >= 0)
+			sent = send_fd(out->commit, 'u', out->fd[NS_USER]);
 	}
+	/* A holder that died says so here, not as a failed send. */
 	if (r == 0)
-		r = collect_holder(out->holder, st[0], out, err);
+		r = collect_holder(st[0], err);
+	if (r == 0 && sent < 0)
+		r = err_set(err, -sent, "passing the user namespace to the "
+			    "holder: %s", strerror(-sent));
 	close(st[0]);
 	if (r < 0 && out->holder > 0) {
 		kill(out->holder, SIGKILL);
