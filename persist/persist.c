@@ -67,16 +67,18 @@ owned_by_init(int fd, const struct stat *init)
 	return r;
 }
 
+/* @typed: the fd came from a pidfd namespace ioctl, so the kernel says
+ * it is a namespace of that type; anything else is checked for it. */
 static int
-verify_ns(int fd, int i, const struct record *r, const struct stat *init)
+verify_ns(int fd, int i, const struct record *r, const struct stat *init,
+	  bool typed)
 {
 	struct statfs sf;
 	struct stat st;
 	uid_t owner;
 
-	if (fstatfs(fd, &sf) < 0 || sf.f_type != NSFS_MAGIC)
-		return -ESTALE;
-	if (ioctl(fd, NS_GET_NSTYPE) != ns_files[i].type)
+	if (!typed && (fstatfs(fd, &sf) < 0 || sf.f_type != NSFS_MAGIC ||
+		       ioctl(fd, NS_GET_NSTYPE) != ns_files[i].type))
 		return -ESTALE;
 	if (fstat(fd, &st) < 0 || st.st_ino != r->ino[i] ||
 	    st.st_dev != r->nsdev)
@@ -180,6 +182,7 @@ persist_open_record(const struct record *r, struct nsset *ns)
 {
 	struct stat init;	/* our user namespace: the initial one */
 	int n = r->userns ? NS_COUNT : NS_USER, rc = 0;
+	bool typed;
 	int pidfd;
 
 	nsset_init(ns);
@@ -191,10 +194,12 @@ persist_open_record(const struct record *r, struct nsset *ns)
 	if (pidfd < 0)
 		return -ESTALE;
 	rc = testing_old_kernel() ? -1 : open_by_pidfd(pidfd, n, ns);
+	typed = rc == 0;
 	if (rc < 0)	/* an older kernel, or a dead holder: /proc tells */
 		rc = open_by_proc(r->holder, n, ns);
 	for (int j = 0; rc == 0 && j < n; j++) {
-		if (verify_ns(ns->fd[j], j, r, &init) < 0)
+		if (verify_ns(ns->fd[j], j, r, &init,
+			      typed && j != NS_USER) < 0)
 			rc = -ESTALE;
 	}
 	if (rc == 0 && !(holder_serves(r) && alive(pidfd)))
