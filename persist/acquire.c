@@ -127,6 +127,11 @@ persist_acquire(const struct sandbox_spec *spec,
 		return r;
 	if (!k->reload && !k->hint && try_join(&s, spec, k, ns, &cur) == 0)
 		goto out;
+	/* A build in progress is waited for first: what it publishes is
+	 * usually what we want, and joining needs no lock. */
+	if (!k->reload && store_wait_build(&s, k->timeout_ms) == 0 &&
+	    try_join(&s, spec, k, ns, &cur) == 0)
+		goto out;
 	r = store_lock(&s, k->timeout_ms);
 	if (r < 0) {
 		err_set(err, -r, "waiting for the build lock of uid %u: %s",

@@ -58,6 +58,11 @@ void store_close(struct store *s);
 /* Take the build lock, waiting at most @timeout_ms (-ETIMEDOUT). */
 int store_lock(struct store *s, unsigned timeout_ms);
 
+/* Wait, at most @timeout_ms, until no build holds the lock, without
+ * keeping it: every launch waiting for one build wakes when it ends,
+ * together, instead of taking the lock in turn. */
+int store_wait_build(struct store *s, unsigned timeout_ms);
+
 int record_read(const struct store *s, struct record *r);
 int record_write(const struct store *s, const struct record *r);
 int record_remove(const struct store *s);
