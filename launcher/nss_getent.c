@@ -135,16 +135,6 @@ getent_child(int out, const char *db, const char *key)
 	_exit(127);
 }
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-		(t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* getent's output, up to GETENT_MAX bytes, within the time limit. */
 static int
 read_output(int fd, char **out)

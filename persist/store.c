@@ -147,16 +147,6 @@ on_tick(int sig)
 	(void)sig;	/* only to interrupt flock() */
 }
 
-static long
-ms_since(const struct timespec *t0)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (t.tv_sec - t0->tv_sec) * 1000 +
-		(t.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
 /* Wait for the lock in the kernel, which hands it over the moment it is
  * released (polling with growing sleeps woke up to 32 ms late: with 256
  * launches queued behind a build, that was the 99th percentile).  A

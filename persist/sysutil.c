@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sysutil.h"
@@ -232,4 +233,14 @@ recv_fd(int sock, char tag)
 		return -EPROTO;
 	}
 	return fd;
+}
+
+long
+ms_since(const struct timespec *t0)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (t.tv_sec - t0->tv_sec) * 1000 +
+		(t.tv_nsec - t0->tv_nsec) / 1000000;
 }

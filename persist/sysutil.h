@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "template.h"
@@ -46,5 +47,8 @@ close_fd(int *fd)
  * recv_fd returns the fd (close-on-exec), or -EPROTO for anything else. */
 int send_fd(int sock, char tag, int fd);
 int recv_fd(int sock, char tag);
+
+/* Milliseconds of CLOCK_MONOTONIC since @t0. */
+long ms_since(const struct timespec *t0);
 
 #endif
