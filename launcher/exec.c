@@ -2,7 +2,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -100,7 +99,6 @@ void
 exec_command(char *const argv[], char *const envp[], const char *dir,
 	     const char *home, const sigset_t *mask, int parent)
 {
-	struct pollfd pp = { .fd = parent, .events = POLLIN };
 	int e;
 
 	enter_dir(dir, home);
@@ -108,7 +106,7 @@ exec_command(char *const argv[], char *const envp[], const char *dir,
 	 * parent is checked through its pidfd: in the sandbox's pid
 	 * namespace getppid() is 0. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
-	    poll(&pp, 1, 0) != 0)
+	    pidfd_exited(parent))
 		die("parent exited");
 	close_fds_from(3);
 	/* A new session without a controlling terminal: sandboxed code

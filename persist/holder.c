@@ -15,7 +15,6 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -301,16 +300,6 @@ holder_reap(bool keep_userns)
 	}
 }
 
-/* True when the process behind @pidfd has exited.  (getppid() cannot
- * tell: in a new pid namespace it is always 0.) */
-static bool
-gone(int pidfd)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	return poll(&p, 1, 0) != 0;
-}
-
 /* Take the user namespace the builder made meanwhile (if the set has one)
  * as fd 0, where a join looks for it, before the set is published; wait
  * for the builder to publish the set, stop dying with it, and say so:
@@ -378,7 +367,7 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 
 	/* Out of the caller's session and process group: terminal and
 	 * process-group signals are not for the holder. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(f->parent) ||
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || pidfd_exited(f->parent) ||
 	    setsid() < 0 || holder_identity(spec->id.uid) < 0)
 		_exit(1);
 	umask(0);
@@ -391,7 +380,7 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 	/* Every setfsuid() of the build cleared the death signal (any
 	 * credential change does): arm it again, then look whether the
 	 * builder died meanwhile. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || gone(f->parent))
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || pidfd_exited(f->parent))
 		_exit(1);
 	close(f->parent);
 	kill_point("holder-built");

@@ -5,7 +5,6 @@
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <linux/nsfs.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -169,14 +168,6 @@ own_userns(struct stat *st)
 	return r < 0 ? -ESTALE : 0;
 }
 
-static bool
-alive(int pidfd)
-{
-	struct pollfd p = { .fd = pidfd, .events = POLLIN };
-
-	return poll(&p, 1, 0) == 0;
-}
-
 int
 persist_open_record(const struct record *r, struct nsset *ns)
 {
@@ -202,7 +193,7 @@ persist_open_record(const struct record *r, struct nsset *ns)
 			      typed && j != NS_USER) < 0)
 			rc = -ESTALE;
 	}
-	if (rc == 0 && !(holder_serves(r) && alive(pidfd)))
+	if (rc == 0 && !(holder_serves(r) && !pidfd_exited(pidfd)))
 		rc = -ESTALE;
 	close(pidfd);
 	if (rc < 0) {

@@ -51,4 +51,8 @@ int recv_fd(int sock, char tag);
 /* Milliseconds of CLOCK_MONOTONIC since @t0. */
 long ms_since(const struct timespec *t0);
 
+/* Has the process behind @pidfd exited (or the poll failed)?  getppid()
+ * cannot tell across a pid namespace; a pidfd can. */
+bool pidfd_exited(int pidfd);
+
 #endif
