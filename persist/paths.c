@@ -371,6 +371,21 @@ dest_last(int dir, dev_t root_dev, const char *name, enum dest_type want,
 	return fd;
 }
 
+/* The directory holding @path's last component (@slash is its last '/'),
+ * in one openat2() refusing every symlink; -errno when it cannot be had
+ * so (the caller then walks). */
+static int
+parent_beneath(int rootfd, const char *path, const char *slash)
+{
+	char parent[PATH_MAX];
+
+	if ((size_t)(slash - path) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, path, (size_t)(slash - path));
+	parent[slash - path] = '\0';
+	return open_beneath(rootfd, parent, O_DIRECTORY);
+}
+
 /* Fast path: the parent of the destination exists and no symlink is on
  * the way (0 when the caller must walk). */
 static int
@@ -378,12 +393,10 @@ dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 	  const struct sandbox_ident *id)
 {
 	const char *slash = strrchr(dest, '/');
-	char parent[PATH_MAX];
 	struct stat st;
 	int fd, dir, r;
 
-	if (want == DEST_NONE || !slash || !slash[1] ||
-	    (size_t)(slash - dest) >= sizeof(parent)) {
+	if (want == DEST_NONE || !slash || !slash[1]) {
 		fd = open_beneath(rootfd, dest, O_NOFOLLOW);
 		if (fd < 0)
 			return fd == -ENOENT && want == DEST_NONE ? fd : 0;
@@ -394,9 +407,7 @@ dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 		}
 		return fd;
 	}
-	memcpy(parent, dest, (size_t)(slash - dest));
-	parent[slash - dest] = '\0';
-	dir = open_beneath(rootfd, parent, O_DIRECTORY);
+	dir = parent_beneath(rootfd, dest, slash);
 	if (dir < 0)
 		return 0;
 	fd = dest_last(dir, root_dev, slash + 1, want, id);
@@ -446,15 +457,9 @@ path_open_parent(int rootfd, dev_t root_dev, const char *path,
 	*last = slash + 1;
 	if (slash == path)
 		return fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
-	if ((size_t)(slash - path) < PATH_MAX) {	/* the fast path */
-		char parent[PATH_MAX];
-
-		memcpy(parent, path, (size_t)(slash - path));
-		parent[slash - path] = '\0';
-		r = open_beneath(rootfd, parent, O_DIRECTORY);
-		if (r >= 0)
-			return r;
-	}
+	r = parent_beneath(rootfd, path, slash);
+	if (r >= 0)
+		return r;
 	r = dest_walk(rootfd, root_dev, path, DEST_DIR, id, slash);
 	return r == -ELOOP ? loop_err(path, err) : r;
 }
