@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "holder.h"
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts.h"
 #include "mounts_int.h"
 #include "paths.h"

@@ -17,7 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts.h"
 #include "mounts_int.h"
 #include "paths.h"

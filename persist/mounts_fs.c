@@ -13,7 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts_int.h"
 #include "paths.h"
 #include "store.h"
