@@ -37,7 +37,7 @@ fill_spec(struct launch *L, struct sandbox_spec *spec, struct tmpl_err *err)
 		.ops = &L->ops,
 		.id = { L->id.uid, L->id.gid, L->id.user, L->id.home,
 			L->id.groups, L->id.n_groups },
-		.vhost = L->o.vhost ? L->o.vhost : "",
+		.vhost = L->o.vhost.name,
 		.persist_dir = L->conf.persist_dir,
 		.persistent = !L->o.oneshot,
 		.verbose_fd = L->o.verbose ? STDERR_FILENO : -1,
@@ -97,7 +97,7 @@ build(struct launch *L, struct nsset *ns)
 	/* The published record, read once: its groups, and the set to join. */
 	have_rec = !L->o.oneshot &&
 		persist_peek(L->conf.persist_dir, L->id.uid,
-			     L->o.vhost ? L->o.vhost : "", &rec) == 0;
+			     L->o.vhost.name, &rec) == 0;
 	cached = resolve_groups(L, have_rec ? &rec : NULL, stamp);
 	/* The target's groups from here on: permission checks made as the
 	 * user (fsuid) must not see the caller's groups. */
@@ -155,7 +155,8 @@ child_main(void *p)
 
 	priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
 		  a->userns);
-	exec_command(L->o.cmd, a->env, L->o.dir, L->id.home, a->mask,
+	exec_command(L->o.cmd, a->env, L->o.dir.path[0] ? L->o.dir.path :
+		     NULL, L->id.home, a->mask,
 		     a->parent);
 	return EXIT_NSCELL;	/* not reached: exec_command() never returns */
 }
@@ -196,7 +197,7 @@ spawn_command(struct child_args *a)
 int
 launch_run(struct launch *L, char **envp)
 {
-	bool enabled = conf_ns_enabled(&L->conf, L->o.vhost);
+	bool enabled = conf_ns_enabled(&L->conf, launch_vhost(&L->o));
 	struct nsset ns;
 	char **env;
 	sigset_t mask;

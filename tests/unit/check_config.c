@@ -645,7 +645,9 @@ static const struct {
 	bool ok;
 } name_cases[] = {
     {"example.com", true}, {"a", true},	      {"A-Z_0.9", true},
-    {"...", true},	   {".hidden", true}, {"-x", true},
+    {"...", true},	   {".hidden", true}, {"-x", false},
+    {"lock", false},	   {"record", false}, {"record.new", false},
+    {"used", false},	   {"locks", true},   {"record.", true},
     {"", false},	   {".", false},      {"..", false},
     {"a/b", false},	   {"/", false},      {"a b", false},
     {"a\tb", false},	   {"a$", false},     {"caf\xc3\xa9", false},
