@@ -83,8 +83,11 @@ resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 	return false;
 }
 
-static void
-build(struct launch *L, struct nsset *ns)
+/* Join the persisted set, or build one (persisted, or one-shot with -n),
+ * and enter it.  Returns the set's lock file for persist_note_used(), or
+ * -1 (one-shot). */
+static int
+acquire_sandbox(struct launch *L, struct nsset *ns)
 {
 	struct tmpl_err err = { .code = 0 };
 	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
@@ -92,7 +95,7 @@ build(struct launch *L, struct nsset *ns)
 	enum persist_how how = PERSIST_BUILT;
 	struct record rec;
 	bool have_rec, cached;
-	int r;
+	int r, used;
 
 	/* The published record, read once: its groups, and the set to join. */
 	have_rec = !L->o.oneshot &&
@@ -114,6 +117,7 @@ build(struct launch *L, struct nsset *ns)
 			.group_stamp = stamp,
 			.hint = have_rec ? &rec : NULL,
 			.timeout_ms = LOCK_TIMEOUT_MS,
+			.max_sets = L->conf.max_sets,
 		};
 
 		r = persist_acquire(&spec, &k, ns, &how, &err);
@@ -128,6 +132,10 @@ build(struct launch *L, struct nsset *ns)
 		die_err(&err);
 	free((char *)spec.passwd);
 	free((char *)spec.group);
+	/* Opened while the store's path still resolves: entering the
+	 * sandbox changes our root. */
+	used = spec.persistent ? persist_open_used(spec.persist_dir,
+						   L->id.uid, spec.vhost) : -1;
 	if (sandbox_enter(ns, &err) < 0)
 		die_err(&err);
 	debugf("%s the sandbox (holder pid %d)", how == PERSIST_JOINED ?
@@ -137,6 +145,7 @@ build(struct launch *L, struct nsset *ns)
 			how == PERSIST_JOINED ? "joined the persisted" :
 			spec.persistent ? "built a persisted" :
 			"built a one-shot", (int)ns->holder);
+	return used;
 }
 
 struct child_args {
@@ -201,7 +210,7 @@ launch_run(struct launch *L, char **envp)
 	struct nsset ns;
 	char **env;
 	sigset_t mask;
-	int parent;
+	int parent, status, used = -1;
 	pid_t child;
 
 	/* Loader and interpreter injection is stripped when the command
@@ -211,7 +220,7 @@ launch_run(struct launch *L, char **envp)
 		die("environment: %s", strerror(errno));
 	nsset_init(&ns);
 	if (enabled) {
-		build(L, &ns);
+		used = acquire_sandbox(L, &ns);
 	} else {
 		debugf("namespaces disabled by the configuration");
 		resolve_groups(L, NULL, 0);
@@ -227,5 +236,7 @@ launch_run(struct launch *L, char **envp)
 	close(parent);
 	nsset_close(&ns);
 	priv_monitor();
-	return exec_monitor(child);
+	status = exec_monitor(child);
+	persist_note_used(used);
+	return status;
 }

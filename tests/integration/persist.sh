@@ -743,6 +743,67 @@ t_holder_killed_rebuilds() {
 	reset_user "$u"
 }
 
+# ------------------------------------------------ maxSetsPerUser ---
+
+live_sets() {	# live_sets USER: the holders named nsh:UID alive now
+	local p n=0
+	# Not zombies: an exited holder waits for this host's pid 1.
+	for p in $(pgrep -x "nsh:${UID_OF[$1]}"); do
+		alive "$p" && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# One plain user, 100 configured vhosts, maxSetsPerUser 4: never more
+# than 4 of its root holders alive; the least recently used idle set is
+# the one retired; with every set in use, a new one is refused (125).
+t_max_sets_per_user() {
+	local u=nsct_e i lines=() max=0 n pids=()
+	for ((i = 0; i < 100; i++)); do
+		lines+=("vhost c$i {" "}")
+	done
+	CONF_DIRTY=1
+	std_conf "maxSetsPerUser 4" "${lines[@]}"
+	reset_user "$u"
+	ONESHOT=()
+	for ((i = 0; i < 100; i++)); do
+		nsc "$u" -s "c$i" -f "$TD/pers.tmpl" -- true
+		expect_rc 0 || { fail "vhost c$i"; std_conf; return 1; }
+		n=$(live_sets "$u")
+		((n > max)) && max=$n
+	done
+	[ "$max" -le 4 ] || fail "$max holders of $u alive at once, cap 4" || return
+	# LRU: c96..c99 are live; use c96 again, then a new vhost retires
+	# c97 (the least recently used), not c96.
+	sleep 0.05
+	nsc "$u" -s c96 -f "$TD/pers.tmpl" -- true
+	nsc "$u" -s c0 -f "$TD/pers.tmpl" -- true
+	expect_rc 0 || return 1
+	[ -e "$(set_dir "$u" c96)/record" ] && [ ! -e "$(set_dir "$u" c97)/record" ] ||
+		fail "LRU: c96 record $(ls "$(set_dir "$u" c96)"), c97 $(ls "$(set_dir "$u" c97)")" || return
+	# Every set in use: refused, nothing built; once one ends, room.
+	reset_user "$u"
+	for ((i = 0; i < 4; i++)); do
+		spawn "$u" -s "c$i" -f "$TD/pers.tmpl" -- sleep 60
+		pids+=("$SPAWN_PID")
+	done
+	for ((i = 0; i < 50; i++)); do
+		[ "$(live_sets "$u")" = 4 ] && break
+		sleep 0.1
+	done
+	nsc "$u" -s c50 -f "$TD/pers.tmpl" -- true
+	expect_rc 125 && err_has 'maxSetsPerUser is 4, and none is idle' &&
+		err_one_line || { kill "${pids[@]}"; return 1; }
+	[ ! -e "$(set_dir "$u" c50)/record" ] || fail "c50 was built" || return
+	kill -TERM "${pids[0]}"
+	gone_within "${pids[0]}" 50
+	nsc "$u" -s c50 -f "$TD/pers.tmpl" -- true
+	expect_rc 0 || return 1
+	kill -TERM "${pids[@]:1}" 2>/dev/null
+	reset_user "$u"
+	std_conf
+}
+
 # -------------------------------------------- resource limits ---
 
 # A caller's lowered limit must neither crash nscell (a 16 KiB stack did:
@@ -1250,6 +1311,7 @@ suite_tests() {
 	run_test ".lsns_reload -> root's file: link removed, target kept" t_reload_symlink_to_root_file
 	run_test "holder killed with SIGKILL: next launch rebuilds" t_holder_killed_rebuilds
 	run_test "bind-try socket replaced on the host: rebuilt, connects to the new server" t_socket_replaced_rebuilds
+	run_test "maxSetsPerUser 4: 100 vhosts of one user, at most 4 holders, LRU retired, all busy refused" t_max_sets_per_user
 	run_test "rlimits: a set built under each lowered limit works; the command gets the caller's limit" t_rlimits_build_and_restore
 	run_test "rlimits: a hard limit too low is raised, or refused with 125 before any build" t_rlimits_hard
 	run_test "unmount_ns: 50 workers, -t 2 detaches (exit 2, their pids), -k kills, -l" t_unmount_busy_set
