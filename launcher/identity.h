@@ -47,6 +47,6 @@ int caller_lookup(struct caller *c);
  * ops of @t (NULL when the op is absent).  An unknown name is an error
  * positioned at that name. */
 int ident_pwfiles(const struct tmpl *t, const struct identity *id,
-		  char **passwd, char **group, struct tmpl_err *err);
+		  char **passwd, char **group, struct ns_err *err);
 
 #endif

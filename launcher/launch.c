@@ -16,7 +16,7 @@
 void
 launch_load_config(struct launch *L)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	char *buf = NULL;
 	size_t len;
 	int r;
@@ -84,7 +84,7 @@ launch_identify(struct launch *L)
 static char *
 server_template(struct launch *L)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	char *p;
 
 	if (L->o.tmpl.path[0])
@@ -102,7 +102,7 @@ static char *
 vhost_template(struct launch *L)
 {
 	const struct conf_vhost *vh;
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	char *p;
 
 	if (L->o.vtmpl.path[0])
@@ -125,7 +125,7 @@ add_template(struct launch *L, const char *path)
 {
 	const struct tmpl_ident ident = { L->id.uid, L->id.gid, L->id.user,
 					  L->id.home };
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	bool root = L->caller.uid == 0;
 	struct tmpl raw;
 	char *buf = NULL;

@@ -29,7 +29,7 @@
 #define CHILD_STACK	(256 * 1024)
 
 static void
-fill_spec(struct launch *L, struct sandbox_spec *spec, struct tmpl_err *err)
+fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
 {
 	char *passwd = NULL, *group = NULL;
 
@@ -89,7 +89,7 @@ resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 static int
 acquire_sandbox(struct launch *L, struct nsset *ns)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
 	struct sandbox_spec spec;
 	enum persist_how how = PERSIST_BUILT;

@@ -126,7 +126,7 @@ report_busy(const struct record *r, const pid_t *pids, int n)
 static void
 unmount_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	struct record r;
 	struct store s;
 
@@ -205,7 +205,7 @@ finish(struct um_opts *o)
 static void
 list_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	struct nsset ns;
 	struct record r;
 	struct store s;

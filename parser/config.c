@@ -43,7 +43,7 @@ struct cursor {
 
 struct pstate {
 	struct nscell_conf *c;
-	struct tmpl_err *err;
+	struct ns_err *err;
 	const char *file;
 	unsigned line;
 	bool in_vh;	  /* inside the block c->vhosts[n_vhosts - 1] */
@@ -74,43 +74,22 @@ enum sym {
 	SYM_BAD,
 };
 
-static void __attribute__((format(printf, 4, 0)))
-verr(struct tmpl_err *err, const struct tmpl_pos *pos, int code,
-     const char *fmt, va_list ap)
-{
-	if (!err)
-		return;
-	if (pos)
-		err->pos = *pos;
-	else
-		memset(&err->pos, 0, sizeof(err->pos));
-	err->code = code;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-}
-
-static int __attribute__((format(printf, 4, 5)))
-set_err(struct tmpl_err *err, const struct tmpl_pos *pos, int code,
-	const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verr(err, pos, code, fmt, ap);
-	va_end(ap);
-	return code;
-}
+/* set_err(): ns_err_set() with a negative @code, returning it. */
+#define set_err(err, pos, code, ...) \
+	ns_err_set((err), (pos), -(code), __VA_ARGS__)
 
 /* A syntax error (-EINVAL) at @line:@col of the file being parsed. */
 static int __attribute__((format(printf, 4, 5)))
 perr_at(struct pstate *ps, unsigned line, unsigned col, const char *fmt, ...)
 {
 	struct tmpl_pos pos = {ps->file, line, col};
+	char msg[sizeof(ps->err->msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	verr(ps->err, &pos, -EINVAL, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return ns_err_set(ps->err, &pos, EINVAL, "%s", msg);
 }
 
 #ifndef __clang_analyzer__
@@ -123,8 +102,9 @@ perr_at(struct pstate *ps, unsigned line, unsigned col, const char *fmt, ...)
 #define perr(ps, col, ...) \
 	(perr_at((ps), (ps)->line, (col), __VA_ARGS__), -EINVAL)
 /* Likewise set_err(), which returns its @code, always negative. */
+#undef set_err
 #define set_err(err, pos, code, ...) \
-	((set_err)((err), (pos), (code), __VA_ARGS__), (code))
+	(ns_err_set((err), (pos), -(code), __VA_ARGS__), (code))
 #endif
 #define TOKF(t) (int)((t)->len > SHOW ? SHOW : (t)->len), (t)->s
 
@@ -277,7 +257,7 @@ tpath_check(const char *s, size_t len, bool allow_vh, enum sym *sym,
 }
 
 static int
-tpath_err(struct tmpl_err *err, const struct tmpl_pos *pos, enum tp_err e,
+tpath_err(struct ns_err *err, const struct tmpl_pos *pos, enum tp_err e,
 	  const char *s, size_t len)
 {
 	int n = (int)min_sz(len, SHOW);
@@ -801,7 +781,7 @@ parse_line(struct pstate *ps, const char *l, size_t len)
 
 int
 conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
-	       size_t len, struct tmpl_err *err)
+	       size_t len, struct ns_err *err)
 {
 	struct pstate ps = {.c = c, .err = err, .file = file};
 	const char *nl;
@@ -904,7 +884,7 @@ conf_ns_enabled(const struct nscell_conf *c, const char *vhost)
 
 static char *
 join(const char *val, const char *rest, const struct tmpl_pos *pos,
-     struct tmpl_err *err)
+     struct ns_err *err)
 {
 	size_t vl = strlen(val), rl;
 	char *out;
@@ -935,7 +915,7 @@ join(const char *val, const char *rest, const struct tmpl_pos *pos,
 
 char *
 conf_expand_path(const char *path, const char *server_root, const char *vh_root,
-		 const struct tmpl_pos *pos, struct tmpl_err *err)
+		 const struct tmpl_pos *pos, struct ns_err *err)
 {
 	const char *val = "";
 	enum tp_err e;

@@ -25,7 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "template.h"	/* struct tmpl_err */
+#include "template.h"	/* struct ns_err */
 
 #define CONF_DEFAULT_MIN_UID	1000u
 #define CONF_DEFAULT_MAX_UID	60000u	/* Debian's UID_MAX */
@@ -80,7 +80,7 @@ void conf_free(struct nscell_conf *c);
  * server-only key inside one, NUL byte, over-long line, relative paths
  * (other than a leading $SERVER_ROOT / $VH_ROOT where allowed). */
 int conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
-		   size_t len, struct tmpl_err *err);
+		   size_t len, struct ns_err *err);
 
 /* The vhost block named @name, or NULL. */
 const struct conf_vhost *conf_vhost(const struct nscell_conf *c,
@@ -98,7 +98,7 @@ bool conf_ns_enabled(const struct nscell_conf *c, const char *vhost);
  * Symbols elsewhere than at the start are errors. */
 char *conf_expand_path(const char *path, const char *server_root,
 		       const char *vh_root, const struct tmpl_pos *pos,
-		       struct tmpl_err *err);
+		       struct ns_err *err);
 
 /* True if @name is a valid vhost name: one path component of
  * [A-Za-z0-9._-], 1..255 bytes, not "." or "..", not starting with '-',

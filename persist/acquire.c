@@ -81,7 +81,7 @@ publish(const struct store *s, const struct sandbox_spec *spec,
 static int
 build_locked(const struct store *s, const struct sandbox_spec *spec,
 	     const struct persist_key *k, struct nsset *ns,
-	     struct tmpl_err *err)
+	     struct ns_err *err)
 {
 	struct record old;
 	bool have_old = record_read(s, &old) == 0;
@@ -101,7 +101,7 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 		kill(ns->holder, SIGKILL);
 		waitpid(ns->holder, NULL, 0);
 		nsset_close(ns);
-		return err_set(err, -r, "cannot publish the persisted set: "
+		return ns_err_set(err, NULL, -r, "cannot publish the persisted set: "
 			       "%s", strerror(-r));
 	}
 	return 0;
@@ -110,7 +110,7 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 int
 persist_acquire(const struct sandbox_spec *spec,
 		const struct persist_key *k, struct nsset *ns,
-		enum persist_how *how, struct tmpl_err *err)
+		enum persist_how *how, struct ns_err *err)
 {
 	struct record cur;
 	struct store s;
@@ -134,7 +134,7 @@ persist_acquire(const struct sandbox_spec *spec,
 		goto out;
 	r = store_lock(&s, k->timeout_ms);
 	if (r < 0) {
-		err_set(err, -r, "waiting for the build lock of uid %u: %s",
+		ns_err_set(err, NULL, -r, "waiting for the build lock of uid %u: %s",
 			(unsigned)spec->id.uid, r == -ETIMEDOUT ?
 			"timed out" : strerror(-r));
 		goto out;

@@ -38,7 +38,7 @@ enum persist_how { PERSIST_JOINED, PERSIST_BUILT };
  * and retire the old one.  @ns gets verified namespace fds. */
 int persist_acquire(const struct sandbox_spec *spec,
 		    const struct persist_key *key, struct nsset *ns,
-		    enum persist_how *how, struct tmpl_err *err);
+		    enum persist_how *how, struct ns_err *err);
 
 /* Open and verify the namespaces a record names.  -ESTALE when the holder
  * is gone or anything does not match. */
@@ -88,7 +88,7 @@ bool persist_holder_alive(const struct record *r);
  * is a lock on the uid's sets, to be closed once the new set is
  * published. */
 int persist_make_room(const char *persist_dir, uid_t uid, const char *vhost,
-		      unsigned max, int *uid_lock, struct tmpl_err *err);
+		      unsigned max, int *uid_lock, struct ns_err *err);
 
 /* The set's lock file, opened while its path still resolves (before the
  * sandbox is entered); persist_note_used(), when the launch's command has

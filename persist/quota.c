@@ -112,7 +112,7 @@ retire_idle(const char *pdir, const struct set_use *u)
 
 int
 persist_make_room(const char *pdir, uid_t uid, const char *vhost,
-		  unsigned max, int *uid_lock, struct tmpl_err *err)
+		  unsigned max, int *uid_lock, struct ns_err *err)
 {
 	struct set_use *v = NULL;
 	struct store s;
@@ -133,7 +133,7 @@ persist_make_room(const char *pdir, uid_t uid, const char *vhost,
 		r = -errno;
 		if (fd >= 0)
 			close(fd);
-		return err_set(err, -r, "locking the sets of uid %u: %s",
+		return ns_err_set(err, NULL, -r, "locking the sets of uid %u: %s",
 			       (unsigned)uid, strerror(-r));
 	}
 	*uid_lock = fd;
@@ -148,7 +148,7 @@ persist_make_room(const char *pdir, uid_t uid, const char *vhost,
 		over -= retire_idle(pdir, &v[i]);
 	free(v);
 	if (over)
-		return err_set(err, EUSERS, "uid %u has %zu persisted sets, "
+		return ns_err_set(err, NULL, EUSERS, "uid %u has %zu persisted sets, "
 			       "maxSetsPerUser is %u, and none is idle: "
 			       "retire one with unmount_ns", (unsigned)uid, n,
 			       max);
