@@ -16,7 +16,6 @@
 #include "gate.h"
 #include "launch.h"
 #include "log.h"
-#include "priv.h"
 
 static char default_shell[] = "/bin/bash";
 
@@ -72,7 +71,7 @@ main(int argc, char **argv, char **envp)
 		_exit(EXIT_NSCELL);
 	if (getuid() != 0)
 		die("cmd_ns: only root may enter other users' sandboxes");
-	priv_init();
+	launch_start();
 	parse(argc, argv, &L.o, one);
 	log_init();
 	launch_load_config(&L);

@@ -14,6 +14,18 @@
 #include "priv.h"
 
 void
+launch_start(void)
+{
+	int r = priv_start();
+
+	if (r < 0 && geteuid() != 0)
+		die("not installed setuid root (euid %u)",
+		    (unsigned)geteuid());
+	if (r < 0)
+		die("cannot set up nscell's privileges: %s", strerror(-r));
+}
+
+void
 launch_load_config(struct launch *L)
 {
 	struct ns_err err = { .code = 0 };
@@ -64,8 +76,8 @@ launch_identify(struct launch *L)
 	gate_caller(&L->conf, &L->caller, &L->o);
 	/* --check needs no privilege beyond reading the files: drop now,
 	 * before any template is opened. */
-	if (L->o.check)
-		priv_to_caller();
+	if (L->o.check && priv_to_caller() < 0)
+		die("cannot drop privileges to uid %u", (unsigned)getuid());
 	r = ident_lookup(&L->o.user, &L->id);
 	if (r == -ENOENT)
 		die("unknown user %s", target_text(&L->o.user, who,
@@ -157,6 +169,11 @@ add_template(struct launch *L, const char *path)
 void
 launch_templates(struct launch *L)
 {
+	/* The capabilities to build or join from here on (priv.c); the
+	 * templates themselves are read with the caller's fsuid, which
+	 * takes CAP_SETUID to switch to. */
+	if (!L->o.check && priv_raise() < 0)
+		die("cannot raise nscell's capabilities");
 	tmpl_init(&L->ops);
 	L->files[0] = server_template(L);
 	L->files[1] = vhost_template(L);

@@ -35,6 +35,8 @@ struct launch {
 	char *files[2];		/* template paths, kept for positions */
 };
 
+/* First in main: priv_start(), or exit 125. */
+void launch_start(void);
 void launch_load_config(struct launch *L);
 /* Caller, target and policy; --check drops to the caller here. */
 void launch_identify(struct launch *L);

@@ -15,7 +15,6 @@
 #include "gate.h"
 #include "launch.h"
 #include "log.h"
-#include "priv.h"
 
 static const char usage_text[] =
 	"usage: nscell [-u USER|UID] [-s VHOST] [-f TEMPLATE] "
@@ -88,7 +87,7 @@ main(int argc, char **argv, char **envp)
 	/* PwnKit (CVE-2021-4034): with argc 0, argv[1] would be envp[0]. */
 	if (argc < 1 || !argv || !argv[0])
 		_exit(EXIT_NSCELL);
-	priv_init();
+	launch_start();
 	parse_args(argc, argv, &L.o);
 	log_init();
 	launch_load_config(&L);

@@ -6,7 +6,6 @@
  * exec exits 125 and nothing runs.
  */
 #define _GNU_SOURCE
-#include <cap-ng.h>
 #include <errno.h>
 #include <grp.h>
 #include <sched.h>
@@ -19,6 +18,7 @@
 
 #include "env.h"
 #include "exec.h"
+#include "landlock.h"
 #include "launch.h"
 #include "log.h"
 #include "priv.h"
@@ -26,7 +26,6 @@
 #include "sandbox.h"
 
 #define LOCK_TIMEOUT_MS 30000
-#define CHILD_STACK	(256 * 1024)
 
 static void
 fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
@@ -60,6 +59,11 @@ spec_hash(const struct sandbox_spec *spec)
 	const char *v = NSCELL_VERSION;
 
 	h = tmpl_hash_bytes(h, v, strlen(v) + 1);
+	/* A set is built for one uid and one primary gid (its user
+	 * namespace maps exactly those): a changed gid must rebuild it, or
+	 * every launch would fail to drop to the new one (issue 18). */
+	h = tmpl_hash_bytes(h, &spec->id.uid, sizeof(spec->id.uid));
+	h = tmpl_hash_bytes(h, &spec->id.gid, sizeof(spec->id.gid));
 	h = tmpl_hash_bytes(h, &spec->userns, sizeof(spec->userns));
 	if (spec->passwd)
 		h = tmpl_hash_bytes(h, spec->passwd, strlen(spec->passwd));
@@ -156,50 +160,40 @@ struct child_args {
 	int userns;
 };
 
-static int
-child_main(void *p)
+/* Drop for good, scope abstract sockets, and execute: never returns. */
+static void __attribute__((noreturn))
+child_main(const struct child_args *a)
 {
-	const struct child_args *a = p;
 	struct launch *L = a->L;
+	int r;
 
-	priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
-		  a->userns);
+	r = priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
+		      a->userns);
+	if (r < 0)
+		die("cannot drop to uid %u gid %u: %s", (unsigned)L->id.uid,
+		    (unsigned)L->id.gid, strerror(-r));
+	r = landlock_scope();
+	if (r < 0)
+		die("landlock: cannot scope abstract unix sockets: %s",
+		    strerror(-r));
+	if (r == 0)
+		debugf("no Landlock ABI 6: abstract unix sockets are not "
+		       "scoped (see SECURITY.md)");
 	exec_command(L->o.cmd, a->env, L->o.dir.path[0] ? L->o.dir.path :
-		     NULL, L->id.home, a->mask,
-		     a->parent);
-	return EXIT_NSCELL;	/* not reached: exec_command() never returns */
+		     NULL, L->id.home, a->mask, a->parent);
 }
 
-/* The command's process borrows our memory until it executes or exits
- * (CLONE_VM | CLONE_VFORK, as posix_spawn does), and we wait meanwhile:
- * no page tables copied, no copy-on-write faults on either side, which was
- * the largest cost of a join after the two execs.  It runs on a stack of
- * its own (static: only the pages it touches are faulted in).  Sharing is
- * safe: we are suspended, and the memory is not dumpable, so the child is
- * not readable by the caller after its drop, no more than we are. */
+/* The command's process is a plain fork: the same path in every build,
+ * sanitizers included, and nothing shared with the root monitor once it
+ * runs (issue 11; a CLONE_VM|CLONE_VFORK child measured no gain and ran
+ * libcap-ng, setns and die() in the monitor's memory). */
 static pid_t
-spawn_command(struct child_args *a)
+spawn_command(const struct child_args *a)
 {
-	static char stack[CHILD_STACK] __attribute__((aligned(16)));
-	/* libcap-ng keeps its state in our memory, and the child's drop
-	 * rewrites it, down to the pid its calls act on: ours is put back. */
-	void *caps = capng_save_state();
-	pid_t pid;
+	pid_t pid = fork();
 
-	if (!caps)
-		die("libcap-ng: cannot save its state");
-#ifdef __SANITIZE_ADDRESS__
-	/* ASan cannot follow a process onto a stack of its own (it warns
-	 * on every noreturn call there): sanitizer builds fork. */
-	(void)stack;
-	pid = fork();
 	if (pid == 0)
-		_exit(child_main(a));
-#else
-	pid = clone(child_main, stack + sizeof(stack),
-		    CLONE_VM | CLONE_VFORK | SIGCHLD, a);
-#endif
-	capng_restore_state(&caps);
+		child_main(a);
 	return pid;
 }
 
@@ -235,7 +229,8 @@ launch_run(struct launch *L, char **envp)
 		die("clone: %s", strerror(errno));
 	close(parent);
 	nsset_close(&ns);
-	priv_monitor();
+	if (priv_monitor() < 0)
+		die("cannot drop the monitor's capabilities");
 	status = exec_monitor(child);
 	persist_note_used(used);
 	return status;

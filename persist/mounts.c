@@ -159,7 +159,7 @@ note_resolved(struct build_ctx *c, int fd)
 	ssize_t n;
 
 	c->resolved[0] = '\0';
-	if (c->spec->verbose_fd < 0 && c->spec->debug_fd < 0)
+	if (c->trace < 0)
 		return;
 	snprintf(link, sizeof(link), "/oldroot/proc/self/fd/%d", fd);
 	n = readlink(link, c->resolved, sizeof(c->resolved) - 1);
@@ -181,6 +181,12 @@ mounts_source(const struct tmpl_op *op)
 		op->kind == TMPL_DEV_BIND || op->kind == TMPL_COPY;
 
 	return has ? op->src : NULL;
+}
+
+bool
+mounts_changes_host(const struct tmpl_op *op)
+{
+	return op->kind == TMPL_TMP;
 }
 
 /* The fd opened ahead for the op being applied, if any (-EBADF: none). */
@@ -283,10 +289,18 @@ read_as_user(struct build_ctx *c, int pathfd, char **buf, size_t *len,
 	cleanup_fd int fd = -1;
 	int r;
 
+	/* A regular file before anything opens it: opening a user's FIFO
+	 * would block the root holder for as long as the user likes
+	 * (issue 18).  O_NONBLOCK too, in case. */
+	if (fstat(pathfd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
 	snprintf(proc, sizeof(proc), "proc/self/fd/%d", pathfd);
 	r = fs_as_user(c->spec->id.uid, c->spec->id.gid);
 	if (r == 0) {
-		fd = openat(c->oldroot, proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		fd = openat(c->oldroot, proc, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+			    O_NONBLOCK);
 		r = fd < 0 ? -errno : 0;
 	}
 	fs_as_root();
@@ -316,6 +330,9 @@ op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	if (s < 0)
 		return s == SKIPPED ? 0 : s;
 	r = read_as_user(c, s, &buf, &len, &mode);
+	if (r == -EINVAL)
+		return ns_err_set(err, NULL, EINVAL, "the source is not a "
+				  "regular file");
 	if (r == 0)
 		r = bind_data(c, buf, len, mode, id->uid, id->gid, op->dest,
 			      err);

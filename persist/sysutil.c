@@ -114,35 +114,6 @@ close_fds_from(int lowfd)
 }
 
 int
-fs_as_user(uid_t uid, gid_t gid)
-{
-	static uid_t checked_uid = (uid_t)-1;
-	static gid_t checked_gid = (gid_t)-1;
-
-	/* setfsuid() reports the previous value, never an error: verify the
-	 * first switch to an identity.  Later switches to the same ids, made
-	 * by the same process with the same capabilities, cannot fail
-	 * differently; this halves the system calls per template line. */
-	setfsgid(gid);
-	setfsuid(uid);
-	if (uid == checked_uid && gid == checked_gid)
-		return 0;
-	if ((uid_t)setfsuid((uid_t)-1) != uid ||
-	    (gid_t)setfsgid((gid_t)-1) != gid)
-		return -EPERM;
-	checked_uid = uid;
-	checked_gid = gid;
-	return 0;
-}
-
-void
-fs_as_root(void)
-{
-	setfsuid(0);
-	setfsgid(0);
-}
-
-int
 send_fd(int sock, char tag, int fd)
 {
 	union {

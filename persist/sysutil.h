@@ -21,10 +21,7 @@ int read_fd_all(int fd, size_t max, char **out, size_t *outlen);
 /* Close every fd >= @lowfd (close_range, falling back to a loop). */
 void close_fds_from(int lowfd);
 
-/* Run file-system permission checks as @uid/@gid (setfsuid/setfsgid), or
- * back as root with fs_as_root().  The process must be single-threaded. */
-int fs_as_user(uid_t uid, gid_t gid);
-void fs_as_root(void);
+#include "priv.h"	/* fs_as_user(), fs_as_root() */
 
 static inline void
 close_fd(int *fd)

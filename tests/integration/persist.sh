@@ -275,6 +275,24 @@ t_groups_cache_refreshed() {
 		fail "after the join: groupstamp '$s2' (was '$s1'), groups '$(rec "$d" groups)', holder $(rec "$d" holder)"
 }
 
+# Issue 18: a user whose primary gid changed was locked out (every launch
+# joined the old set, whose user namespace maps the old gid, and failed
+# to drop: 125) until .lsns_reload.  The gid is part of the set's hash.
+t_primary_gid_change_rebuilds() {
+	local u=nsct_d g
+	g=$(getent group nsct_g | cut -d: -f3)
+	reset_user "$u"
+	ONESHOT=()
+	nsc "$u" -v -f "$TD/pers.tmpl" -- id -g
+	expect_rc 0 && expect_out "${GID_OF[$u]}" || return 1
+	retry usermod -g nsct_g "$u" || fail "usermod" || return
+	nsc "$u" -v -f "$TD/pers.tmpl" -- id -g
+	retry usermod -g "$u" "$u"
+	expect_rc 0 && expect_out "$g" && err_has '^nscell: built a persisted sandbox' ||
+		return 1
+	reset_user "$u"
+}
+
 # ------------------------------------------------- 2: concurrency ---
 
 t_concurrent_first_launches() {
@@ -743,6 +761,63 @@ t_holder_killed_rebuilds() {
 	reset_user "$u"
 }
 
+# ---------------------------------------------- orphan root holders ---
+
+alive_holders() {	# alive_holders USER: holders of USER not yet exited
+	local p
+	for p in $(pgrep -x "nsh:${UID_OF[$1]}"); do
+		alive "$p" && echo "$p"
+	done
+}
+
+# Issue 18: a tenant fills a FIFO's buffer, points nscell -v's stderr at
+# it and kills its own nscell (it may: same real uid).  The root holder
+# used to stay blocked writing the trace, parent pid 1, recorded nowhere.
+t_no_orphan_holder_full_fifo() {
+	local u=nsct_f f=$T/fifo.$$ pid i left
+	reset_user "$u"
+	rm -f "$f" && mkfifo -m 0666 "$f" || return 1
+	exec 8<>"$f"
+	perl -e 'use Fcntl; sysopen(my $h, $ARGV[0], O_WRONLY|O_NONBLOCK) or die;
+		while (defined(syswrite($h, "x" x 4096))) {}' "$f"
+	setpriv --reuid="$u" --regid="${GID_OF[$u]}" --init-groups -- \
+		env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$u]}" \
+		"$NS" -v -n -f "$TD/pers.tmpl" -- true </dev/null >/dev/null 2>"$f" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(alive_holders "$u")" ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		left=$(alive_holders "$u")
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	exec 8<&-
+	rm -f "$f"
+	[ -z "$left" ] || { fail "holder(s) left running: $left"; kill -KILL $left; return 1; }
+}
+
+# A copy whose source is a FIFO: refused at once (the holder used to block
+# in open(2) for as long as the tenant liked), nothing left running.
+t_copy_from_fifo_refused() {
+	local u=nsct_f f
+	f=${HOME_OF[$u]}/fifo
+	reset_user "$u"
+	rm -f "$f" && mkfifo -m 0644 "$f" && chown "$u:" "$f" || return 1
+	mkb copyfifo <<EOF
+\$HOMEDIR/fifo /etc/fifo,copy
+EOF
+	nsc "$u" -n -f "$TD/copyfifo.tmpl" -- true
+	expect_rc 125 && err_has 'the source is not a regular file' && err_one_line ||
+		return 1
+	rm -f "$f"
+	[ -z "$(alive_holders "$u")" ] || fail "holder left: $(alive_holders "$u")"
+}
+
 # ------------------------------------------------ maxSetsPerUser ---
 
 live_sets() {	# live_sets USER: the holders named nsh:UID alive now
@@ -806,6 +881,18 @@ t_max_sets_per_user() {
 
 # -------------------------------------------- resource limits ---
 
+# lim_launch USER SPEC ARGS...: nscell as USER under the prlimit SPEC,
+# set by prlimit(1) just before nscell itself (setpriv and env(1) would
+# run under it too, and may not survive a 16 KiB stack).
+lim_launch() {
+	local who=$1 spec=$2
+	shift 2
+	timeout -k 3 20 setpriv --reuid="$who" --regid="${GID_OF[$who]}" \
+		--init-groups -- env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$who]}" \
+		prlimit "--$spec" "$NS" "$@" </dev/null >"$T/out" 2>"$T/err"
+	RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+}
+
 # A caller's lowered limit must neither crash nscell (a 16 KiB stack did:
 # 139 where the contract says 125) nor leave a set that is broken for good
 # (a set built under a low RLIMIT_NPROC could never fork again).  For each
@@ -814,6 +901,8 @@ t_max_sets_per_user() {
 # that set and forks.
 t_rlimits_build_and_restore() {
 	local u=nsct_p spec res want field r=0
+	cc -static -O2 -o "$T/mark/limchk" "$DEFAULT_SRC/tests/integration/helpers/limchk.c" &&
+		chmod 0755 "$T/mark/limchk" || return 1
 	for spec in stack=16384:16384 as=67108864:67108864 \
 		data=67108864:67108864 nofile=4:4 fsize=0:0 cpu=1:1 \
 		nproc=3:3 sigpending=1:1; do
@@ -831,13 +920,13 @@ t_rlimits_build_and_restore() {
 		esac
 		reset_user "$u"
 		ONESHOT=()
-		# Soft limit only (prlimit's "N:" keeps the hard one).
-		NSC_WRAP=(prlimit "--${res}=${want}:")
-		# No output: stdout is a file, and RLIMIT_FSIZE 0 applies to
-		# the command too.  Exit 0 iff the caller's limit is back.
-		nsc "$u" -v -f "$TD/pers.tmpl" -- grep -Eq \
-			"^$field +$want " /proc/self/limits
-		NSC_WRAP=()
+		# Soft limit only (prlimit's "N:" keeps the hard one).  A
+		# static checker with no output: the command runs under the
+		# caller's limits too (a 16 KiB stack is too small for some
+		# shell tools; RLIMIT_FSIZE 0 and stdout is a file).  Exit 0
+		# iff the caller's limit is back.
+		lim_launch "$u" "${res}=${want}:" -v -f "$TD/pers.tmpl" -- \
+			/mark/limchk "$field" "$want"
 		expect_rc 0 && err_has '^nscell: built a persisted sandbox' ||
 			{ fail "built under $res=$want"; r=1; continue; }
 		nsc "$u" -v -f "$TD/pers.tmpl" -- sh -c \
@@ -857,9 +946,7 @@ t_rlimits_hard() {
 	bnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
 	reset_user "$u"
 	ONESHOT=()
-	NSC_WRAP=(prlimit --stack=16384:16384)
-	nsc "$u" -f "$TD/pers.tmpl" -- cat /proc/self/limits
-	NSC_WRAP=()
+	lim_launch "$u" stack=16384:16384 -f "$TD/pers.tmpl" -- cat /proc/self/limits
 	if (( (16#$bnd >> 24) & 1 )); then
 		expect_rc 0 && out_has '^Max stack size +16384 +16384 '
 	else
@@ -1290,6 +1377,7 @@ suite_tests() {
 	run_test "holder: alive, root ids, no capability, no_new_privs" t_holder_has_no_privileges
 	run_test "join: through the pidfd, and through /proc (older kernels)" t_join_through_proc
 	run_test "groups cache: refreshed by a join after /etc/group changed" t_groups_cache_refreshed
+	run_test "primary gid changed: the set is rebuilt, not joined and refused" t_primary_gid_change_rebuilds
 	run_test "concurrency: 64 first launches, 1 built, 1 record, 1 holder" t_concurrent_first_launches
 	run_test "a new holder survives its launch's exit while slow to commit (strace delay)" t_holder_survives_slow_commit
 	run_test "unmount_ns -u: a set whose holder died is not 'still used' by another set" t_unmount_dead_holder_not_busy
@@ -1311,6 +1399,8 @@ suite_tests() {
 	run_test ".lsns_reload -> root's file: link removed, target kept" t_reload_symlink_to_root_file
 	run_test "holder killed with SIGKILL: next launch rebuilds" t_holder_killed_rebuilds
 	run_test "bind-try socket replaced on the host: rebuilt, connects to the new server" t_socket_replaced_rebuilds
+	run_test "orphans: nscell -v killed while stderr is a full FIFO leaves no root holder" t_no_orphan_holder_full_fifo
+	run_test "orphans: a copy from a FIFO is refused at once, no holder left" t_copy_from_fifo_refused
 	run_test "maxSetsPerUser 4: 100 vhosts of one user, at most 4 holders, LRU retired, all busy refused" t_max_sets_per_user
 	run_test "rlimits: a set built under each lowered limit works; the command gets the caller's limit" t_rlimits_build_and_restore
 	run_test "rlimits: a hard limit too low is raised, or refused with 125 before any build" t_rlimits_hard

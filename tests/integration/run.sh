@@ -182,6 +182,19 @@ EOF
 	expect_rc 0 && expect_out kept
 }
 
+t_tmp_then_bind_its_dir() {
+	# Ops apply strictly in file order (issue 11): tmp creates
+	# ~/.lsns/tmp on the host, and a later op binds it.  The first build
+	# opened that source before tmp had run, and failed (125).
+	rm -rf "${HOME_OF[nsct_a]}/.lsns"
+	mkb tmpbind <<EOF
+/tmp,tmp
+\$HOMEDIR/.lsns/tmp /scratch,bind
+EOF
+	nsc nsct_a -f "$TD/tmpbind.tmpl" -- sh -c 'echo x >/tmp/a; cat /scratch/a'
+	expect_rc 0 && expect_out x
+}
+
 t_tmp_vhost_name() {
 	local d=${HOME_OF[nsct_a]}/.lsns/tmp.plain
 	nsc nsct_a -s plain -f "$TD/tmp.tmpl" -- sh -c 'echo vh >/tmp/vh'
@@ -1436,6 +1449,7 @@ suite_tests() {
 	run_test "copy: read-only" t_copy_is_read_only
 	run_test "copy: unreadable source refused" t_copy_unreadable_refused
 	run_test "tmp: owned by the user, 0700, outlives the launch" t_tmp_outlives_launch
+	run_test "tmp, then a bind of the directory it made: ops in file order" t_tmp_then_bind_its_dir
 	run_test "tmp: -s VHOST uses tmp.VHOST" t_tmp_vhost_name
 	run_test "tmp: no home falls back to persistDir/tmp/UID/@" t_tmp_no_home_fallback
 	run_test "tmp: symlinked ~/.lsns not followed" t_tmp_symlinked_lsns_refused
