@@ -170,6 +170,27 @@ static const struct err_case err_cases[] = {
     {"passEnv $X\n", 0, 1, 9, "bad variable name '$X'"},
     {"vhost a {\npassEnv X\n}\n", 0, 2, 1,
      "'passEnv' is not valid inside a vhost block"},
+    {"passEnv A 'B\n", 0, 1, 11, "unterminated quote"},
+    {"maxUid\n", 0, 1, 1, "missing value for maxUid"},
+    {"maxUid x\n", 0, 1, 8, "bad number 'x'"},
+    {"maxUid 4294967295\n", 0, 1, 8, "bad number '4294967295'"},
+    {"maxUid 1\nmaxUid 2\n", 0, 2, 1, "duplicate key 'maxUid'"},
+    {"vhost a {\nmaxUid 5\n}\n", 0, 2, 1,
+     "'maxUid' is not valid inside a vhost block"},
+    {"maxSetsPerUser 0\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser 4097\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser -1\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser 1 2\n", 0, 1, 18, "too many values for maxSetsPerUser"},
+    {"owner alice\n", 0, 1, 1, "'owner' is only valid inside a vhost block"},
+    {"vhost a {\nowner -x\n}\n", 0, 2, 7,
+     "owner '-x' is not a user name or uid"},
+    {"vhost a {\nowner a/b\n}\n", 0, 2, 7,
+     "owner 'a/b' is not a user name or uid"},
+    {"vhost a {\nowner\n}\n", 0, 2, 1, "missing value for owner"},
+    {"vhost a {\nowner a\nowner b\n}\n", 0, 3, 1, "duplicate key 'owner'"},
     {"minUid \"1\n", 0, 1, 8, "unterminated quote"},
     {"serverRoot '/a\n", 0, 1, 12, "unterminated quote"},
     {"serverRoot \"/a b\"x\n", 0, 1, 18, "text after closing quote"},
@@ -726,6 +747,38 @@ START_TEST(test_caller_names)
 }
 END_TEST
 
+/* ---- maxUid, maxSetsPerUser, owner ---- */
+
+START_TEST(test_limits_and_owner)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+	const struct conf_vhost *v;
+
+	ck_assert_int_eq(parse(&c, "", &err), 0);
+	ck_assert_uint_eq(c.max_uid, CONF_DEFAULT_MAX_UID);
+	ck_assert_uint_eq(c.max_sets, CONF_DEFAULT_MAX_SETS);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, "maxUid 4294967294\nmaxSetsPerUser 4096\n"
+			       "vhost a {\nowner alice\n}\n"
+			       "vhost b {\nowner 1001\n}\nvhost c {\n}\n",
+			       &err), 0);
+	ck_assert_uint_eq(c.max_uid, 4294967294u);
+	ck_assert_uint_eq(c.max_sets, CONF_MAX_SETS_LIMIT);
+	v = conf_vhost(&c, "a");
+	ck_assert_pstr_eq(v->owner, "alice");
+	v = conf_vhost(&c, "b");
+	ck_assert_pstr_eq(v->owner, "1001");
+	v = conf_vhost(&c, "c");
+	ck_assert_ptr_null(v->owner);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, "maxUid 0\nmaxSetsPerUser 1\n", &err), 0);
+	ck_assert_uint_eq(c.max_uid, 0);
+	ck_assert_uint_eq(c.max_sets, 1);
+	conf_free(&c);
+}
+END_TEST
+
 /* ---- passEnv ---- */
 
 START_TEST(test_pass_env)
@@ -862,6 +915,10 @@ config_suite(void)
 	tc = tcase_create("vhost_name");
 	tcase_add_loop_test(tc, test_vhost_name_ok, 0, ARRAY_LEN(name_cases));
 	tcase_add_test(tc, test_vhost_name_length);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits_owner");
+	tcase_add_test(tc, test_limits_and_owner);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pass_env");
