@@ -3,9 +3,10 @@
  * cmd_ns: enter a user's sandbox the way the web server would (root only),
  * to run a shell or a command in it.  Same phases and code as nscell; only
  * the defaults differ (user nobody, command /bin/bash, cwd the user's
- * home).  The command runs in a new session with no controlling terminal
- * (nscell always does this), so code in the sandbox cannot push input into
- * the admin's terminal with TIOCSTI.
+ * home) and the environment, a login one as "su -" makes it.  The command
+ * runs in a new session with no controlling terminal (nscell always does
+ * this), so code in the sandbox cannot push input into the admin's
+ * terminal with TIOCSTI.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -56,6 +57,8 @@ parse(int argc, char **argv, struct launch_opts *o, char **one)
 		}
 	}
 	o->cmd = argv[optind] ? argv + optind : one;
+	/* Root's environment (its HOME, its tokens) is not the tenant's. */
+	o->login_env = true;
 	if (!raw.user)
 		raw.user = "nobody";
 	gate_args(&raw, o);

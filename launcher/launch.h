@@ -16,6 +16,7 @@ struct launch_opts {
 	struct vhost_arg vhost;		/* "": the server level */
 	struct path_arg tmpl, vtmpl, dir;	/* "": not given */
 	bool verbose, oneshot, check;
+	bool login_env;			/* cmd_ns: a login environment */
 	char **cmd;
 };
 

@@ -197,6 +197,26 @@ spawn_command(const struct child_args *a)
 	return pid;
 }
 
+/* The caller's own environment when it runs its own command; another
+ * caller's (a web server's, root's) only through the allow list, with the
+ * target's HOME, USER and LOGNAME; cmd_ns's a login environment, as
+ * "su -" makes it (launcher/env.h). */
+static char **
+command_env(const struct launch *L, char **envp)
+{
+	struct env_rules r = {
+		.mode = L->o.login_env ? ENV_LOGIN :
+			L->caller.uid != L->id.uid ? ENV_SERVER : ENV_OWN,
+		.user = L->id.user,
+		.home = L->id.home,
+		.shell = L->id.shell,
+		.pass = L->conf.pass_env,
+		.n_pass = L->conf.n_pass_env,
+	};
+
+	return env_build(envp, &r);
+}
+
 int
 launch_run(struct launch *L, char **envp)
 {
@@ -207,9 +227,7 @@ launch_run(struct launch *L, char **envp)
 	int parent, status, used = -1;
 	pid_t child;
 
-	/* Loader and interpreter injection is stripped when the command
-	 * runs as somebody else than the caller. */
-	env = env_build(envp, L->caller.uid != L->id.uid);
+	env = command_env(L, envp);
 	if (!env)
 		die("environment: %s", strerror(errno));
 	nsset_init(&ns);

@@ -602,6 +602,80 @@ do_allow(struct pstate *ps, struct cursor *cu, const struct tok *key)
 	return 0;
 }
 
+static bool
+env_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > 1 && s[len - 1] == '*')
+		len--;	/* PREFIX*: a prefix family */
+	if (len == 0 || len > CONF_MAX_ENV_NAME ||
+	    (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool
+conf_env_name_ok(const char *pat)
+{
+	if (!pat)
+		return false;
+	return env_name_ok(pat, strnlen(pat, CONF_MAX_ENV_NAME + 2));
+}
+
+static int
+add_pass_env(struct pstate *ps, const struct tok *t)
+{
+	struct nscell_conf *c = ps->c;
+	char **nl;
+	size_t i;
+
+	if (!env_name_ok(t->s, t->len))
+		return perr(ps, t->col, "bad variable name '%.*s'", TOKF(t));
+	for (i = 0; i < c->n_pass_env; i++)
+		if (tok_is(t, c->pass_env[i]))
+			return 0; /* already passed */
+	if (c->n_pass_env >= CONF_MAX_PASS_ENV)
+		return perr(ps, t->col, "more than %d passEnv names",
+			    CONF_MAX_PASS_ENV);
+	nl = realloc(c->pass_env, (c->n_pass_env + 1) * sizeof(*nl));
+	if (!nl)
+		return nomem(ps);
+	c->pass_env = nl;
+	nl[c->n_pass_env] = tok_dup(t);
+	if (!nl[c->n_pass_env])
+		return nomem(ps);
+	c->n_pass_env++;
+	return 0;
+}
+
+/* passEnv NAME|PREFIX* ...: more of another caller's environment for the
+ * command (launcher/env.c). */
+static int
+do_pass_env(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok t;
+	bool got = false;
+	int r;
+
+	while ((r = next_tok(ps, cu, &t)) > 0) {
+		got = true;
+		r = add_pass_env(ps, &t);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	if (!got)
+		return perr(ps, key->col, "missing value for %.*s", TOKF(key));
+	return 0;
+}
+
 static int
 vhost_header(struct pstate *ps, struct cursor *cu, const struct tok *key,
 	     struct tok *name)
@@ -696,6 +770,7 @@ static const struct key_def keys[] = {
     {"maxUid", L_SERVER, 1u << 7, do_max_uid},
     {"maxSetsPerUser", L_SERVER, 1u << 8, do_max_sets},
     {"owner", L_VHOST, 1u << 9, do_owner},
+    {"passEnv", L_SERVER, 0, do_pass_env},
     /* both levels so that do_vhost can say "nested" */
     {"vhost", L_SERVER | L_VHOST, 0, do_vhost},
 };
@@ -841,6 +916,7 @@ conf_free(struct nscell_conf *c)
 		return;
 	free_list(c->allow_users, c->n_allow_users);
 	free_list(c->allow_groups, c->n_allow_groups);
+	free_list(c->pass_env, c->n_pass_env);
 	free(c->namespace_conf);
 	free(c->server_root);
 	free(c->persist_dir);

@@ -4,6 +4,7 @@
  *
  *   # comment
  *   allowCaller www-data @www-data     (users, and groups written @group)
+ *   passEnv PHPRC LSAPI_*              (more of another caller's environment)
  *   minUid 1000
  *   maxUid 60000
  *   maxSetsPerUser 16
@@ -34,6 +35,8 @@
 #define CONF_DEFAULT_PERSIST	"/var/lsns"
 #define CONF_MAX_VHOSTS		4096
 #define CONF_MAX_CALLERS	256
+#define CONF_MAX_PASS_ENV	256
+#define CONF_MAX_ENV_NAME	255
 #define CONF_MAX_FILE		(1024 * 1024)
 
 enum conf_ns {
@@ -56,6 +59,8 @@ struct nscell_conf {
 	size_t n_allow_users;
 	char **allow_groups;	/* allowCaller names given as @group */
 	size_t n_allow_groups;
+	char **pass_env;	/* passEnv: NAME or PREFIX* (launcher/env.h) */
+	size_t n_pass_env;
 	uint32_t min_uid;	/* default CONF_DEFAULT_MIN_UID; 0 is never a
 				 * target whatever this says */
 	uint32_t max_uid;	/* default CONF_DEFAULT_MAX_UID; root is exempt
@@ -75,7 +80,8 @@ void conf_free(struct nscell_conf *c);
 
 /* Parse a whole file held in memory over the defaults already in @c.
  * Errors: unknown key, missing or extra value, bad number, namespace not
- * 0/1/2, vhost name refused by conf_vhost_name_ok(),
+ * 0/1/2, vhost name refused by conf_vhost_name_ok(), passEnv name refused
+ * by conf_env_name_ok(),
  * duplicate vhost, unbalanced braces, vhost-only key outside a block or
  * server-only key inside one, NUL byte, over-long line, relative paths
  * (other than a leading $SERVER_ROOT / $VH_ROOT where allowed). */
@@ -105,5 +111,11 @@ char *conf_expand_path(const char *path, const char *server_root,
  * and none of the names the persist store uses for its own files
  * ("lock", "record", "record.new", "used"). */
 bool conf_vhost_name_ok(const char *name);
+
+/* True if @pat is a valid passEnv entry: a variable name of the portable
+ * set ([A-Za-z_][A-Za-z0-9_]*, 1..CONF_MAX_ENV_NAME bytes: no '=', nothing
+ * a shell or env(1) would not take), optionally followed by one '*' that
+ * makes it a prefix. */
+bool conf_env_name_ok(const char *pat);
 
 #endif

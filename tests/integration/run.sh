@@ -28,6 +28,18 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 
+CMD_NS=""		# copy of cmd_ns, when built next to the binary
+
+# A copy of cmd_ns for its environment test, when there is one to copy.
+suite_setup() {
+	local c
+	c=$(dirname -- "$1")/cmd_ns
+	[ -x "$c" ] || return 0
+	cp -- "$c" "$T/bin/cmd_ns" && chmod 0755 "$T/bin/cmd_ns" || return 1
+	CMD_NS=$T/bin/cmd_ns
+	EXTRA_BINS+=("$CMD_NS")
+}
+
 # ---------------------------------------------------- template commands ---
 
 t_ro_bind_content() {
@@ -1261,21 +1273,186 @@ t_check_disabled() {
 }
 
 t_env_stripped_for_other_target() {
+	# NSCT_FOO, in no allow list, no longer passes (it did before the
+	# allow list; that was this test's one positive assertion).
 	EXTRA_ENV=(LD_PRELOAD= LD_LIBRARY_PATH=/nonexistent
 		GLIBC_TUNABLES=glibc.malloc.perturb=0 BASH_ENV=/nonexistent
-		NSCT_FOO=bar)
+		NSCT_FOO=bar TZ=UTC)
 	nsc root -u nsct_b -f "$TD/base.tmpl" -- env
 	EXTRA_ENV=()
-	expect_rc 0 && out_has '^NSCT_FOO=bar$' && out_lacks '^LD_' &&
-		out_lacks '^GLIBC_TUNABLES=' && out_lacks '^BASH_ENV='
+	expect_rc 0 && out_lacks '^NSCT_FOO=' && out_lacks '^LD_' &&
+		out_lacks '^GLIBC_TUNABLES=' && out_lacks '^BASH_ENV=' &&
+		out_has '^TZ=UTC$' && out_has '^USER=nsct_b$'
 }
 
 t_env_kept_for_self() {
-	EXTRA_ENV=(NSCT_FOO=bar IFS_NOT=x)
+	# (LD_* and the like never get this far: the C library removes them
+	# from any setuid program's environment.)
+	EXTRA_ENV=(NSCT_FOO=bar IFS_NOT=x OPENSSL_CONF=/mark/x.cnf PHPRC=/mark
+		HTTP_PROXY=http://127.0.0.1:9/ BASH_ENV=/nonexistent)
 	nsc nsct_a -f "$TD/base.tmpl" -- env
 	EXTRA_ENV=()
 	expect_rc 0 && out_has '^NSCT_FOO=bar$' && out_has '^IFS_NOT=x$' &&
-		out_has "^HOME=$(ere_quote "${HOME_OF[nsct_a]}")$"
+		out_has "^HOME=$(ere_quote "${HOME_OF[nsct_a]}")$" &&
+		out_has '^OPENSSL_CONF=/mark/x\.cnf$' && out_has '^PHPRC=/mark$' &&
+		out_has '^HTTP_PROXY=http://127\.0\.0\.1:9/$' &&
+		out_has '^BASH_ENV=/nonexistent$' && out_has '^USER=nsct_a$'
+}
+
+# The variables issue 18 found passing from the web server to a tenant.
+ISSUE18_ENV=(OPENSSL_CONF=/mark/x.cnf OPENSSL_MODULES=/mark PHPRC=/mark
+	PHP_INI_SCAN_DIR=/mark JAVA_TOOL_OPTIONS=-javaagent:/mark/x.jar
+	LUA_INIT=@/mark/x.lua TCLLIBPATH=/mark GEM_PATH=/mark
+	PKCS11_MODULE=/mark/x.so)
+
+# allowCaller (the web server, nsct_c) runs a CGI program of nsct_b: the
+# request's variables pass; the server's own settings, its identity and a
+# request's "Proxy:" header (HTTP_PROXY, httpoxy) do not.
+t_env_allowcaller_allow_list() {
+	local v
+	EXTRA_ENV=("${ISSUE18_ENV[@]}" NSCT_FOO=bar GATEWAY_INTERFACE=CGI/1.1
+		REQUEST_METHOD=GET 'QUERY_STRING=a=1&b=2' SERVER_SOFTWARE=nsct
+		SCRIPT_FILENAME=/srv/x.cgi REDIRECT_STATUS=200
+		HTTP_HOST=example.com HTTP_PROXY=http://127.0.0.1:9/
+		PHP_FCGI_CHILDREN=2 LC_ALL=C TZ=UTC TERM=dumb)
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- env
+	EXTRA_ENV=()
+	expect_rc 0 || return 1
+	for v in OPENSSL_CONF OPENSSL_MODULES PHPRC PHP_INI_SCAN_DIR \
+		JAVA_TOOL_OPTIONS LUA_INIT TCLLIBPATH GEM_PATH PKCS11_MODULE \
+		NSCT_FOO HTTP_PROXY; do
+		out_lacks "^$v=" || return 1
+	done
+	for v in 'GATEWAY_INTERFACE=CGI/1\.1' REQUEST_METHOD=GET \
+		'QUERY_STRING=a=1&b=2' SERVER_SOFTWARE=nsct \
+		'SCRIPT_FILENAME=/srv/x\.cgi' REDIRECT_STATUS=200 \
+		'HTTP_HOST=example\.com' PHP_FCGI_CHILDREN=2 LC_ALL=C TZ=UTC \
+		TERM=dumb LANG=C "PATH=$(ere_quote "$SAFE_PATH")"; do
+		out_has "^$v\$" || return 1
+	done
+	# the target's HOME, USER and LOGNAME, once each, not the caller's
+	out_has "^HOME=$(ere_quote "${HOME_OF[nsct_b]}")$" &&
+		out_has '^USER=nsct_b$' && out_has '^LOGNAME=nsct_b$' &&
+		{ [ "$(grep -Ec '^(HOME|USER|LOGNAME)=' <<<"$OUT")" = 3 ] ||
+			fail "HOME, USER, LOGNAME more than once; $(ctx)"; }
+}
+
+# passEnv extends the allow list; it cannot let a loader variable, nor the
+# caller's HOME, through; a bad name is refused like any config error.
+t_env_passenv() {
+	# (std_conf clears CONF_DIRTY: set after it, so that a failure below
+	# leaves the next test the standard config)
+	std_conf "passEnv PHPRC NSCT_* LD_PRELOAD HOME"
+	CONF_DIRTY=1
+	EXTRA_ENV=(PHPRC=/mark NSCT_FOO=bar NSCT_=x PHP_INI_SCAN_DIR=/mark
+		LD_PRELOAD=/nonexistent.so)
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- env
+	EXTRA_ENV=()
+	expect_rc 0 && out_has '^PHPRC=/mark$' && out_has '^NSCT_FOO=bar$' &&
+		out_has '^NSCT_=x$' && out_lacks '^PHP_INI_SCAN_DIR=' &&
+		out_lacks '^LD_PRELOAD=' &&
+		out_has "^HOME=$(ere_quote "${HOME_OF[nsct_b]}")$" || return 1
+	std_conf "passEnv NSCT=X"
+	CONF_DIRTY=1
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker passenv_bad)"
+	expect_refused passenv_bad "^nscell: $(ere_quote "$CONF"):[0-9]+:9: bad variable name 'NSCT=X'$" ||
+		return 1
+	std_conf
+}
+
+# Real software: OpenSSL loads whatever provider module the file named by
+# OPENSSL_CONF lists; this one leaves a marker named after its euid.
+ossl_fixture() {
+	[ -e "$T/mark/ossl.cnf" ] && return 0
+	command -v cc >/dev/null 2>&1 || return 1
+	printf '%s\n' '#include <stdio.h>' '#include <unistd.h>' \
+		'__attribute__((constructor)) static void m(void) { char p[64];' \
+		'  snprintf(p, sizeof p, "/mark/ossl.%u", (unsigned)geteuid());' \
+		'  FILE *f = fopen(p, "w"); if (f) fclose(f); }' >"$T/ossl.c" &&
+		cc -shared -fPIC -o "$T/mark/ossl.so" "$T/ossl.c" &&
+		chmod 0755 "$T/mark/ossl.so" || return 1
+	printf '%s\n' 'openssl_conf = init' '[init]' 'providers = provs' \
+		'[provs]' 'nsct = nsct_sect' '[nsct_sect]' \
+		'module = /mark/ossl.so' 'activate = 1' >"$T/mark/ossl.cnf"
+}
+
+# Control: the tenant's own launch keeps its own OPENSSL_CONF, and
+# Python's ssl module loads the module.  Then the web server's
+# OPENSSL_CONF must not reach the tenant's Python.
+t_env_openssl_conf_real() {
+	local py="import ssl; ssl.create_default_context(); print('ssl ok')"
+	local mk=$T/mark/ossl.${UID_OF[nsct_b]}
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3" || return
+	ossl_fixture || skip "no C compiler for the provider module" || return
+	rm -f "$mk"
+	EXTRA_ENV=(OPENSSL_CONF=/mark/ossl.cnf)
+	nsc nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	[ -e "$mk" ] ||
+		fail "control: the tenant's own OPENSSL_CONF loaded nothing; $(ctx)" ||
+		return
+	rm -f "$mk"
+	EXTRA_ENV=(OPENSSL_CONF=/mark/ossl.cnf REQUEST_METHOD=GET)
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	EXTRA_ENV=()
+	expect_rc 0 && expect_out 'ssl ok' &&
+		{ [ ! -e "$mk" ] || fail "the web server's OPENSSL_CONF loaded a module into the tenant's python"; }
+}
+
+# Real software: Python takes HTTP_PROXY for its outgoing proxy (outside
+# CGI).  Control: the tenant's own; then the web server's must not pass.
+t_env_httpoxy_real() {
+	local py='import urllib.request as u; print(u.getproxies().get("http"))'
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3" || return
+	EXTRA_ENV=(HTTP_PROXY=http://127.0.0.1:9/)
+	nsc nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	expect_rc 0 && expect_out http://127.0.0.1:9/ ||
+		fail "control: python did not take the tenant's own HTTP_PROXY" ||
+		return
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	EXTRA_ENV=()
+	expect_rc 0 && expect_out None
+}
+
+# cmd_ns ARGS... as root with secrets in its environment; stdin is ours.
+cmdns_env() {
+	timeout -k 3 20 env -i PATH="/root/bin:$SAFE_PATH" HOME=/root USER=root \
+		LOGNAME=root LANG=C TERM=xterm-256color SHELL=/bin/bash \
+		ADMIN_API_TOKEN=s3cr3t SSH_AUTH_SOCK=/tmp/nsct-agent \
+		OPENSSL_CONF=/mark/x.cnf MAIL=/var/mail/root \
+		"$CMD_NS" "$@" >"$T/out" 2>"$T/err"
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+# cmd_ns starts the tenant's program with a login environment, as "su -"
+# makes it, and nothing else of root's.
+t_cmdns_login_env() {
+	local want r
+	[ -n "$CMD_NS" ] || skip "cmd_ns is not built next to the binary" || return
+	mkb envhome <<EOF
+\$HOMEDIR,ro-bind
+EOF
+	cmdns_env -u nsct_a -f "$TD/envhome.tmpl" -- env </dev/null
+	want=$(printf '%s\n' "HOME=${HOME_OF[nsct_a]}" LOGNAME=nsct_a \
+		PATH=/usr/local/bin:/usr/bin:/bin SHELL=/bin/sh \
+		TERM=xterm-256color USER=nsct_a)
+	r=0
+	expect_rc 0 && { [ "$(sort <<<"$OUT")" = "$want" ] ||
+		fail "cmd_ns environment: $(tr '\n' '|' <<<"$OUT") expected $(tr '\n' '|' <<<"$want")"; } ||
+		r=1
+	# Real software: bash, cmd_ns's default command, reading commands on
+	# its stdin; "cd" alone goes to HOME, which must be the tenant's.
+	if [ "$r" = 0 ]; then
+		# shellcheck disable=SC2016 # expanded by the sandbox's bash
+		cmdns_env -u nsct_a -f "$TD/envhome.tmpl" \
+			<<<'cd && pwd && echo "$USER $LOGNAME $SHELL"'
+		expect_rc 0 && expect_out "${HOME_OF[nsct_a]}
+nsct_a nsct_a /bin/sh" || r=1
+	fi
+	# cmd_ns always persists: retire the set it built.
+	[ -z "$UNMOUNT_NS" ] || "$UNMOUNT_NS" -u nsct_a -k -t 5 >/dev/null 2>&1
+	return "$r"
 }
 
 # ---------------------------------------------------------- persistence ---
@@ -1564,8 +1741,13 @@ suite_tests() {
 	run_test "--check as a plain user" t_check_plain_user
 	run_test "--check shows expansions" t_check_expands
 	run_test "--check: disabled by the configuration" t_check_disabled
-	run_test "env: loader variables stripped for another target" t_env_stripped_for_other_target
-	run_test "env: kept for the caller itself" t_env_kept_for_self
+	run_test "env: root -> another target: loader variables and unlisted names dropped" t_env_stripped_for_other_target
+	run_test "env: kept whole for the caller itself" t_env_kept_for_self
+	run_test "env: allowCaller -> tenant: CGI variables pass; issue 18's, HTTP_PROXY, caller's HOME do not" t_env_allowcaller_allow_list
+	run_test "env: passEnv adds names, never LD_PRELOAD or HOME; a bad name is refused" t_env_passenv
+	run_test "env: web server's OPENSSL_CONF loads no module into the tenant's python (control: tenant's own does)" t_env_openssl_conf_real
+	run_test "env: web server's HTTP_PROXY is not the tenant's python's proxy (control: tenant's own is)" t_env_httpoxy_real
+	run_test "env: cmd_ns gives a login environment, no ADMIN_API_TOKEN (bash: cd goes home)" t_cmdns_login_env
 
 	# persistence
 	run_test "persist: built, then joined" t_persist_build_then_join

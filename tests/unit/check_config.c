@@ -156,6 +156,41 @@ static const struct err_case err_cases[] = {
     {"allowCaller a$b\n", 0, 1, 13, "bad caller name 'a$b'"},
     {"allowCaller @@g\n", 0, 1, 13, "bad caller name '@@g'"},
     {"allowCaller ''\n", 0, 1, 13, "bad caller name ''"},
+    {"passEnv\n", 0, 1, 1, "missing value for passEnv"},
+    {"passEnv A=B\n", 0, 1, 9, "bad variable name 'A=B'"},
+    {"passEnv OK 1X\n", 0, 1, 12, "bad variable name '1X'"},
+    {"passEnv *\n", 0, 1, 9, "bad variable name '*'"},
+    {"passEnv A*B\n", 0, 1, 9, "bad variable name 'A*B'"},
+    {"passEnv A**\n", 0, 1, 9, "bad variable name 'A**'"},
+    {"passEnv *A\n", 0, 1, 9, "bad variable name '*A'"},
+    {"passEnv ''\n", 0, 1, 9, "bad variable name ''"},
+    {"passEnv a-b\n", 0, 1, 9, "bad variable name 'a-b'"},
+    {"passEnv 'A B'\n", 0, 1, 9, "bad variable name 'A B'"},
+    {"passEnv X\xc3\xa4\n", 0, 1, 9, "bad variable name 'X\xc3\xa4'"},
+    {"passEnv $X\n", 0, 1, 9, "bad variable name '$X'"},
+    {"vhost a {\npassEnv X\n}\n", 0, 2, 1,
+     "'passEnv' is not valid inside a vhost block"},
+    {"passEnv A 'B\n", 0, 1, 11, "unterminated quote"},
+    {"maxUid\n", 0, 1, 1, "missing value for maxUid"},
+    {"maxUid x\n", 0, 1, 8, "bad number 'x'"},
+    {"maxUid 4294967295\n", 0, 1, 8, "bad number '4294967295'"},
+    {"maxUid 1\nmaxUid 2\n", 0, 2, 1, "duplicate key 'maxUid'"},
+    {"vhost a {\nmaxUid 5\n}\n", 0, 2, 1,
+     "'maxUid' is not valid inside a vhost block"},
+    {"maxSetsPerUser 0\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser 4097\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser -1\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser 1 2\n", 0, 1, 18, "too many values for maxSetsPerUser"},
+    {"owner alice\n", 0, 1, 1, "'owner' is only valid inside a vhost block"},
+    {"vhost a {\nowner -x\n}\n", 0, 2, 7,
+     "owner '-x' is not a user name or uid"},
+    {"vhost a {\nowner a/b\n}\n", 0, 2, 7,
+     "owner 'a/b' is not a user name or uid"},
+    {"vhost a {\nowner\n}\n", 0, 2, 1, "missing value for owner"},
+    {"vhost a {\nowner a\nowner b\n}\n", 0, 3, 1, "duplicate key 'owner'"},
     {"minUid \"1\n", 0, 1, 8, "unterminated quote"},
     {"serverRoot '/a\n", 0, 1, 12, "unterminated quote"},
     {"serverRoot \"/a b\"x\n", 0, 1, 18, "text after closing quote"},
@@ -307,6 +342,8 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.namespace_conf);
 	ck_assert_ptr_null(c.server_root);
 	ck_assert_uint_eq(c.n_allow_users + c.n_allow_groups + c.n_vhosts, 0);
+	ck_assert_uint_eq(c.n_pass_env, 0);
+	ck_assert_ptr_null(c.pass_env);
 	ck_assert_int_eq(err.code, 0);
 	ck_assert_ptr_null(err.pos.file);
 	ck_assert(conf_ns_enabled(&c, NULL));
@@ -363,6 +400,10 @@ START_TEST(test_full_file)
 	ck_assert(conf_ns_enabled(&c, "example.com"));
 	ck_assert(!conf_ns_enabled(&c, "off.example"));
 	ck_assert(conf_ns_enabled(&c, "zero"));
+	ck_assert_uint_eq(c.n_pass_env, 3);
+	ck_assert_str_eq(c.pass_env[0], "PHPRC");
+	ck_assert_str_eq(c.pass_env[1], "LSAPI_*");
+	ck_assert_str_eq(c.pass_env[2], "PHP_LSAPI_CHILDREN");
 	conf_free(&c);
 }
 END_TEST
@@ -706,6 +747,135 @@ START_TEST(test_caller_names)
 }
 END_TEST
 
+/* ---- maxUid, maxSetsPerUser, owner ---- */
+
+START_TEST(test_limits_and_owner)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+	const struct conf_vhost *v;
+
+	ck_assert_int_eq(parse(&c, "", &err), 0);
+	ck_assert_uint_eq(c.max_uid, CONF_DEFAULT_MAX_UID);
+	ck_assert_uint_eq(c.max_sets, CONF_DEFAULT_MAX_SETS);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, "maxUid 4294967294\nmaxSetsPerUser 4096\n"
+			       "vhost a {\nowner alice\n}\n"
+			       "vhost b {\nowner 1001\n}\nvhost c {\n}\n",
+			       &err), 0);
+	ck_assert_uint_eq(c.max_uid, 4294967294u);
+	ck_assert_uint_eq(c.max_sets, CONF_MAX_SETS_LIMIT);
+	v = conf_vhost(&c, "a");
+	ck_assert_pstr_eq(v->owner, "alice");
+	v = conf_vhost(&c, "b");
+	ck_assert_pstr_eq(v->owner, "1001");
+	v = conf_vhost(&c, "c");
+	ck_assert_ptr_null(v->owner);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, "maxUid 0\nmaxSetsPerUser 1\n", &err), 0);
+	ck_assert_uint_eq(c.max_uid, 0);
+	ck_assert_uint_eq(c.max_sets, 1);
+	conf_free(&c);
+}
+END_TEST
+
+/* ---- passEnv ---- */
+
+START_TEST(test_pass_env)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+
+	/* every line adds; a repeated name is kept once, in first order */
+	ck_assert_int_eq(parse(&c, "passEnv PHPRC LSAPI_*\n"
+			       "passEnv 'PHPRC' _X a9 LSAPI_ L*\n", &err), 0);
+	ck_assert_uint_eq(c.n_pass_env, 6);
+	ck_assert_str_eq(c.pass_env[0], "PHPRC");
+	ck_assert_str_eq(c.pass_env[1], "LSAPI_*");
+	ck_assert_str_eq(c.pass_env[2], "_X");
+	ck_assert_str_eq(c.pass_env[3], "a9");
+	ck_assert_str_eq(c.pass_env[4], "LSAPI_");
+	ck_assert_str_eq(c.pass_env[5], "L*");
+	conf_free(&c);
+	ck_assert_ptr_null(c.pass_env);
+}
+END_TEST
+
+START_TEST(test_pass_env_length)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+	char buf[300];
+
+	/* 255 bytes is the longest name, with or without the '*' */
+	memcpy(buf, "passEnv ", 8);
+	memset(buf + 8, 'V', 257);
+	buf[8 + 255] = '\0';
+	ck_assert_int_eq(parse(&c, buf, &err), 0);
+	ck_assert_uint_eq(strlen(c.pass_env[0]), 255);
+	ck_assert(conf_env_name_ok(c.pass_env[0]));
+	conf_free(&c);
+	buf[8 + 255] = '*';
+	buf[8 + 256] = '\0';
+	ck_assert_int_eq(parse(&c, buf, &err), 0);
+	ck_assert_uint_eq(strlen(c.pass_env[0]), 256);
+	conf_free(&c);
+	buf[8 + 255] = 'V';
+	ck_assert_int_eq(parse(&c, buf, &err), -EINVAL);
+	ck_assert_uint_eq(err.pos.col, 9);
+	ck_assert(!conf_env_name_ok(buf + 8));
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_max_pass_env)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+	char *buf = malloc(128 * 32 + 64);
+	size_t i;
+
+	ck_assert_ptr_nonnull(buf);
+	buf[0] = '\0';
+	for (i = 0; i < 128; i++)
+		sprintf(buf + strlen(buf), "passEnv A%zu B%zu*\n", i, i);
+	ck_assert_int_eq(parse(&c, buf, &err), 0);
+	ck_assert_uint_eq(c.n_pass_env, CONF_MAX_PASS_ENV);
+	ck_assert_str_eq(c.pass_env[255], "B127*");
+	conf_free(&c);
+	/* A repeated name does not count; the 257th distinct one fails. */
+	strcat(buf, "passEnv A0 B5* C\n");
+	ck_assert_int_eq(parse(&c, buf, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "more than 256 passEnv names");
+	ck_assert_uint_eq(err.pos.line, 129);
+	ck_assert_uint_eq(err.pos.col, 16);
+	conf_free(&c);
+	free(buf);
+}
+END_TEST
+
+static const struct {
+	const char *pat;
+	bool ok;
+} env_name_cases[] = {
+	{"PHPRC", true}, {"LSAPI_*", true}, {"_", true}, {"_*", true},
+	{"a", true}, {"lower_case9", true}, {"X1", true},
+	{NULL, false}, {"", false}, {"*", false}, {"**", false},
+	{"A**", false}, {"*A", false}, {"A*B", false}, {"1A", false},
+	{"9*", false}, {"A=B", false}, {"A=", false}, {"=A", false},
+	{"A B", false}, {"A-B", false}, {"A.B", false}, {"A/B", false},
+	{"A$", false}, {"A\n", false}, {"A\t", false}, {"\xc3\xa4", false},
+	{"-A", false},
+};
+
+START_TEST(test_env_name_ok)
+{
+	ck_assert_msg(conf_env_name_ok(env_name_cases[_i].pat) ==
+		      env_name_cases[_i].ok, "'%s'",
+		      env_name_cases[_i].pat ? env_name_cases[_i].pat : "NULL");
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -745,6 +915,17 @@ config_suite(void)
 	tc = tcase_create("vhost_name");
 	tcase_add_loop_test(tc, test_vhost_name_ok, 0, ARRAY_LEN(name_cases));
 	tcase_add_test(tc, test_vhost_name_length);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits_owner");
+	tcase_add_test(tc, test_limits_and_owner);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pass_env");
+	tcase_add_test(tc, test_pass_env);
+	tcase_add_test(tc, test_pass_env_length);
+	tcase_add_test(tc, test_max_pass_env);
+	tcase_add_loop_test(tc, test_env_name_ok, 0, ARRAY_LEN(env_name_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }
