@@ -14,6 +14,13 @@ install_deps() {
 	[ ${#missing[@]} -eq 0 ] && return 0
 	echo "== installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# Other jobs on the machine may hold apt's or dpkg's lock: wait for
+	# it (up to 15 minutes) rather than fail.
+	local i
+	for ((i = 0; i < 90; i++)); do
+		apt-get -o DPkg::Lock::Timeout=900 update -qq && break
+		sleep 10
+	done
+	apt-get -o DPkg::Lock::Timeout=900 install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
 }
