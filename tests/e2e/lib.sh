@@ -149,6 +149,12 @@ e2e_outer() {
 		stray="$stray $p($(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | tr -d '\0' | head -c 100))"
 		kill -KILL "$p" 2>/dev/null
 	done
+	for p in $(sed -n 's/^SPID=//p' "$state"); do
+		if [ -n "${p#*:}" ] && [ "$(start_time "${p%%:*}")" = "${p#*:}" ]; then
+			kill -KILL "${p%%:*}" 2>/dev/null
+			stray="$stray ${p%%:*}(a server)"
+		fi
+	done
 	h=$(sed -n 's/^H=//p' "$state")
 	[ "$E2E_CREATED_ETC" = 1 ] && rmdir "$CONF_DIR" 2>/dev/null
 	after=$(mount_list)
@@ -195,6 +201,10 @@ STOP_HOOKS=()		# commands run at cleanup, last first
 CODE="" BODY="" HDRS=""
 
 note() { echo "$1" >>"$W/state"; }
+# note_pid PID: a server whose command line does not name the work dir,
+# for the outer safety net: its pid and start time (never another's).
+note_pid() { note "SPID=$1:$(start_time "$1")"; }
+start_time() { awk '{ print $22 }' "/proc/$1/stat" 2>/dev/null; }
 on_cleanup() { STOP_HOOKS+=("$1"); }
 
 e2e_cleanup() {
@@ -288,14 +298,15 @@ print(s.getsockname()[1])'
 private_copy() {
 	local d=$1 c
 	c=$W/etc-copy${d//\//_}
-	mkdir -p "$c" && cp -a "$d/." "$c/" && mount --bind "$c" "$d"
+	mkdir -p "$c" && cp -a "$d/." "$c/" && mount --bind "$c" "$d" &&
+		on_cleanup "umount -l $d"
 }
 
-# private_tmpfs DIR [OWNER MODE]: an empty tmpfs over DIR (made if missing).
+# private_tmpfs DIR [OWNER MODE]: an empty tmpfs over DIR, an existing
+# directory (this namespace only; unmounted at cleanup).
 private_tmpfs() {
-	[ -d "$1" ] || mkdir -p "$1" || return 1
 	mount -t tmpfs -o "mode=${3:-0755},size=64m" "nscell-e2e" "$1" &&
-		chown "${2:-root}:" "$1"
+		chown "${2:-root}:" "$1" && on_cleanup "umount -l $1"
 }
 
 # get URL [curl args]: sets CODE, BODY, HDRS (127.0.0.1 and the port in
@@ -354,6 +365,11 @@ e2e_base_setup() {
 			install -m 0700 "$(dirname -- "$src")/$u" "$W/bin/$u"
 	done
 	mount -t tmpfs -o mode=0755,size=1m nscell-e2e "$CONF_DIR" || return 1
+	# A private /run: the documented socket paths (/run/mysqld,
+	# /run/nscell-php, /run/fcgiwrap.socket, ...) can be used as
+	# written without meeting the host's services.
+	private_tmpfs /run root 0755 || return 1
+	mkdir -m 1777 /run/lock && mkdir -m 0755 /run/user || return 1
 	install -o root -g root -m 0644 "$SRC/examples/templates/debian.tmpl" \
 		"$CONF_DIR/debian.tmpl" || return 1
 	if [ -d /home ]; then
@@ -371,20 +387,23 @@ write_conf() {
 		chmod 0644 "$CONF_DIR/nscell.conf"
 }
 
-# --- MariaDB, the test's own: its data in the work dir, its socket on a
-# tmpfs over /run/mysqld (this namespace only), no network.
+# --- MariaDB, the test's own: its data in the work dir, its socket in the
+# private /run, no network.
 MYSQL_PID=""
 mariadb_start() {
 	local i
-	mkdir -m 0700 "$W/mysql" && chown mysql: "$W/mysql" || return 1
-	private_tmpfs /run/mysqld mysql 0755 || return 1
-	on_cleanup "umount /run/mysqld"
-	mariadb-install-db --user=mysql --datadir="$W/mysql" \
-		--auth-root-authentication-method=socket --skip-test-db \
-		>"$W/log/mysql-install.log" 2>&1 || {
-		cat "$W/log/mysql-install.log" >&2
-		return 1
-	}
+	install -d -o mysql -g root -m 0755 /run/mysqld || return 1
+	# The first start makes the data directory; a restart keeps it.
+	if [ ! -d "$W/mysql" ]; then
+		mkdir -m 0700 "$W/mysql" && chown mysql: "$W/mysql" || return 1
+		mariadb-install-db --user=mysql --datadir="$W/mysql" \
+			--auth-root-authentication-method=socket --skip-test-db \
+			>"$W/log/mysql-install.log" 2>&1 || {
+			cat "$W/log/mysql-install.log" >&2
+			return 1
+		}
+		on_cleanup mariadb_stop
+	fi
 	touch "$W/log/mysql.err" && chown mysql: "$W/log/mysql.err"
 	mariadbd --no-defaults --user=mysql --datadir="$W/mysql" \
 		--socket=/run/mysqld/mysqld.sock --skip-networking \
@@ -392,7 +411,6 @@ mariadb_start() {
 		--innodb-buffer-pool-size=32M </dev/null >"$W/log/mysql.out" 2>&1 &
 	MYSQL_PID=$!
 	note "PID=$MYSQL_PID"
-	on_cleanup mariadb_stop
 	for ((i = 0; i < 600; i++)); do
 		mariadb --no-defaults -S /run/mysqld/mysqld.sock -e 'select 1' \
 			>/dev/null 2>&1 && return 0
@@ -404,6 +422,47 @@ mariadb_start() {
 }
 mariadb_stop() { stop_pid "$MYSQL_PID"; wait "$MYSQL_PID" 2>/dev/null; MYSQL_PID=""; }
 sql() { mariadb --no-defaults -S /run/mysqld/mysqld.sock -N -B -e "$1"; }
+
+# doc_block FILE NAME: the indented block after "<!-- e2e: NAME -->" in
+# FILE, its indent removed.
+doc_block() {
+	awk -v m="<!-- e2e: $2 -->" '
+		$0 == m { on = 1; next }
+		on && /^    / { sub(/^    /, ""); print; seen = 1; next }
+		on && seen && !/^$/ { exit }
+		on && seen && /^$/ { print }' "$1" | sed -e :a -e '/^\n*$/{$d;N;ba' -e '}'
+}
+
+# doc_commands: a block of "# command" lines (root's prompt) as a script:
+# the prompt removed; other lines (here-documents) as they are.
+doc_commands() { sed 's/^# //'; }
+
+# socket_activate PATH USER GROUP MODE -- COMMAND...: as systemd does for
+# a .socket unit with StandardInput=socket: a listening unix socket at
+# PATH (owner, group, mode as given; its directory 0755) on the command's
+# standard input.  Prints the command's pid.
+socket_activate() {
+	local path=$1 owner=$2 group=$3 mode=$4
+	shift 5
+	install -d -m 0755 "$(dirname -- "$path")" || return 1
+	# Its standard output is not the caller's: $(socket_activate ...)
+	# must not wait for the server to close it.
+	python3 - "$path" "$owner" "$group" "$mode" "$@" >/dev/null <<'PY' &
+import os, pwd, grp, socket, sys
+path, owner, group, mode = sys.argv[1:5]
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(path)
+os.chown(path, pwd.getpwnam(owner).pw_uid, grp.getgrnam(group).gr_gid)
+os.chmod(path, int(mode, 8))
+s.listen(128)
+os.dup2(s.fileno(), 0)
+os.execvp(sys.argv[5], sys.argv[5:])
+PY
+	echo $!
+}
+
+# unit_value FILE KEY: the (last) value of KEY= in a systemd unit.
+unit_value() { sed -n "s/^$2=//p" "$1" | tail -n 1; }
 
 # The logs' nscell lines that are not -v reports.
 nscell_errors() {

@@ -131,7 +131,6 @@ suite_setup() {
 	# The site's configuration: Debian's wp-config.php reads
 	# /etc/wordpress/config-HOST.php (a private copy of /etc/wordpress).
 	private_copy /etc/wordpress || return 1
-	on_cleanup "umount /etc/wordpress"
 	wp_config | put "$UA" 0600 "/etc/wordpress/config-$WP.php" || return 1
 	# wp-content in the owner's home, with Debian's theme linked in.
 	install -d -o "$UA" -g "$UA" -m 0755 "${HOME_OF[$UA]}/wp-content" \
@@ -304,7 +303,7 @@ suite_tests() {
 	thumbs=$(find "${HOME_OF[$UA]}/wp-content/uploads" -name 'nscell-e2e*-150x150.png' -user "$UA" 2>/dev/null)
 	check "the image's thumbnail (150x150) was made, owned by $UA" eval \
 		'[ -n "$thumbs" ] || why "$(find "${HOME_OF[$UA]}/wp-content/uploads" -ls)" "$(logs | tail -n 10)"'
-	wpget "${url#http://$WP}"
+	wpget "${url#http://"$WP"}"
 	check "the uploaded image is served (image/png)" eval \
 		'[ "$CODE" = 200 ] && grep -qi "^content-type: image/png" <<<"$HDRS" || why "$(ctx)"'
 
