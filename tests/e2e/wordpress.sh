@@ -367,7 +367,12 @@ suite_tests() {
 	# write its spool: mail() returns false (docs/USING.md says so).
 	check "mail() returns false: the setuid MTA cannot work (NO_NEW_PRIVS)" eval \
 		'[ "$(val mail)" = false ] || why "$(ctx)"'
-	echo "# mail(): $(val mail_error); sendmail: $(ls -l /usr/sbin/sendmail 2>&1)"
+	if [ -u /usr/sbin/exim4 ] && [ "$(readlink /usr/sbin/sendmail)" = exim4 ]; then
+		check "mail(): exim4 ran as $UB and stopped (no Debian-exim user)" eval \
+			'grep -q "exim: failed to find uid for user name \"Debian-exim\"" "$W/log/cgi-stderr.log" ||
+			 why "$(tail -n 5 "$W/log/cgi-stderr.log")"'
+	fi
+	echo "# mail(): $(grep -m1 '^exim:' "$W/log/cgi-stderr.log"); sendmail: $(ls -l /usr/sbin/sendmail 2>&1)"
 
 	# --- wp-cron.php, once the scheduled post is due
 	p=$((due + 2 - $(date +%s)))
