@@ -109,8 +109,10 @@ stat_of(const char *path, int flags, struct cgi_stat *out)
 		return -errno;
 	r = fstat(fd, &st) < 0 ? -errno : 0;
 	close(fd);
-	out->uid = st.st_uid;
-	out->mode = st.st_mode;
+	if (r == 0) {
+		out->uid = st.st_uid;
+		out->mode = st.st_mode;
+	}
 	return r;
 }
 
@@ -211,7 +213,7 @@ find_script(const char *path, char *const envp[], const char **info,
 {
 	char why_buf[256], *look_buf, *root = doc_root(envp), *script;
 	const char *want = cgi_getenv(envp, "NSCELL_OWNER"), *conf, *why;
-	struct cgi_stat f, d;
+	struct cgi_stat f = { 0 }, d = { 0 };
 	enum cgi_status st;
 	size_t len = 0;
 	uid_t w = 0;
@@ -228,13 +230,16 @@ find_script(const char *path, char *const envp[], const char **info,
 	if (st != CGI_RUN)
 		respond(st, why);
 	script = strndup(path, len);
-	*dir = strndup(path, (size_t)(strrchr(script, '/') - script));
-	if (!script || !*dir)
+	if (!script)
 		respond(CGI_ERROR, "out of memory");
-	if (!**dir) {		/* a script in "/" */
+	/* Its directory; "/" for a script in "/". */
+	*dir = strndup(path, (size_t)(strrchr(script, '/') - script));
+	if (*dir && !**dir) {
 		free(*dir);
 		*dir = strdup("/");
 	}
+	if (!*dir)
+		respond(CGI_ERROR, "out of memory");
 	if (stat_of(script, 0, &f) < 0 || stat_of(*dir, O_DIRECTORY, &d) < 0)
 		respond(CGI_FORBIDDEN, "cannot stat it or its directory");
 	if (want && *want)
