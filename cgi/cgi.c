@@ -89,7 +89,8 @@ cgi_split(const char *path, const char *root, cgi_look_fn look, void *ctx,
 
 enum cgi_status
 cgi_judge(const struct cgi_stat *f, const struct cgi_stat *d,
-	  uint32_t min_uid, const uid_t *want, const char *want_name,
+	  uint32_t min_uid, uint32_t max_uid, const uid_t *want,
+	  const char *want_name,
 	  char *buf, size_t buflen, const char **why)
 {
 	*why = buf;
@@ -104,6 +105,9 @@ cgi_judge(const struct cgi_stat *f, const struct cgi_stat *d,
 	else if (f->uid == 0 || f->uid < min_uid)
 		snprintf(buf, buflen, "owned by uid %u, below minUid %u",
 			 (unsigned)f->uid, (unsigned)min_uid);
+	else if (f->uid > max_uid)
+		snprintf(buf, buflen, "owned by uid %u, above maxUid %u",
+			 (unsigned)f->uid, (unsigned)max_uid);
 	else if (!S_ISDIR(d->mode))
 		snprintf(buf, buflen, "its directory is not a directory");
 	else if (d->mode & (S_IWGRP | S_IWOTH))

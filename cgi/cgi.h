@@ -58,10 +58,10 @@ struct cgi_stat {
 
 /* suexec's checks on the script @f and its directory @d: a regular file,
  * not setuid or setgid, neither of them writable by group or others, the
- * same owner for both, an owner of at least @min_uid and not root, and,
+ * same owner for both, an owner from @min_uid to @max_uid and not root, and,
  * when @want is not NULL, the owner *@want (whose name is @want_name). */
 enum cgi_status cgi_judge(const struct cgi_stat *f, const struct cgi_stat *d,
-			  uint32_t min_uid, const uid_t *want,
+			  uint32_t min_uid, uint32_t max_uid, const uid_t *want,
 			  const char *want_name, char *buf, size_t buflen,
 			  const char **why);
 

@@ -23,7 +23,7 @@
  * link, for one), a setuid or setgid file, a file or directory writable
  * by group or others, a file whose owner does not own its directory (a
  * hard link planted in someone else's tree), an owner below minUid or
- * root, and, with NSCELL_OWNER, any other owner.
+ * above maxUid or root, and, with NSCELL_OWNER, any other owner.
  *
  * Settings, from the web server's configuration (a request reaches a CGI
  * program only as HTTP_* variables, so it cannot set them), removed before
@@ -34,7 +34,8 @@
  *   NSCELL_DOCROOT  the directory scripts must be in (default
  *                   DOCUMENT_ROOT, else anywhere)
  *   NSCELL_BIN      the nscell binary (default /usr/bin/nscell)
- *   NSCELL_CONF     read for minUid (default nscell's own configuration)
+ *   NSCELL_CONF     read for minUid and maxUid (default nscell's own
+ *                   configuration)
  *   NSCELL_VERBOSE  1: nscell -v, so the log says built or joined
  *   NSCELL_SCRIPT, NSCELL_ACTION  where the path comes from, above
  *
@@ -116,13 +117,12 @@ stat_of(const char *path, int flags, struct cgi_stat *out)
 	return r;
 }
 
-/* minUid as nscell reads it: parsed by nscell's own parser. */
-static uint32_t
-min_uid(const char *conf)
+/* minUid and maxUid as nscell reads them: by nscell's own parser. */
+static void
+uid_range(const char *conf, uint32_t *min, uint32_t *max)
 {
 	struct nscell_conf c;
-	struct tmpl_err err = { .code = 0 };
-	uint32_t m;
+	struct ns_err err = { .code = 0 };
 	char *buf = malloc(CONF_MAX_FILE + 1);
 	ssize_t n = 0, r = 0;
 	int fd;
@@ -139,10 +139,10 @@ min_uid(const char *conf)
 		close(fd);
 	if (r < 0 || conf_parse_buf(&c, conf, buf, (size_t)n, &err) < 0)
 		respond(CGI_ERROR, "cannot read nscell's configuration");
-	m = c.min_uid;
+	*min = c.min_uid;
+	*max = c.max_uid;
 	conf_free(&c);
 	free(buf);
-	return m;
 }
 
 /* NSCELL_OWNER as a uid: digits, or a name looked up. */
@@ -213,6 +213,7 @@ find_script(const char *path, char *const envp[], const char **info,
 {
 	char why_buf[256], *look_buf, *root = doc_root(envp), *script;
 	const char *want = cgi_getenv(envp, "NSCELL_OWNER"), *conf, *why;
+	uint32_t min, max;
 	struct cgi_stat f = { 0 }, d = { 0 };
 	enum cgi_status st;
 	size_t len = 0;
@@ -245,10 +246,9 @@ find_script(const char *path, char *const envp[], const char **info,
 	if (want && *want)
 		w = owner_uid(want);
 	conf = cgi_getenv(envp, "NSCELL_CONF");
-	st = cgi_judge(&f, &d, min_uid(conf && *conf ? conf :
-				       NSCELL_CONF_PATH),
-		       want && *want ? &w : NULL, want, why_buf,
-		       sizeof(why_buf), &why);
+	uid_range(conf && *conf ? conf : NSCELL_CONF_PATH, &min, &max);
+	st = cgi_judge(&f, &d, min, max, want && *want ? &w : NULL, want,
+		       why_buf, sizeof(why_buf), &why);
 	if (st != CGI_RUN)
 		respond(st, why);
 	*info = path + len;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "launch.h"
 #include "log.h"
 #include "priv.h"
@@ -36,19 +37,19 @@ usage(int code)
 static void
 parse(int argc, char **argv, struct launch_opts *o, char **one)
 {
+	struct raw_args raw = { NULL };
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->user = "nobody";
 	one[0] = default_shell;
 	while ((c = getopt(argc, argv, "+u:s:m:d:cf:2:vh?")) != -1) {
 		switch (c) {
-		case 'u': o->user = optarg; break;
-		case 's': o->vhost = optarg; break;
+		case 'u': gate_raw(&raw.user, 'u', optarg); break;
+		case 's': gate_raw(&raw.vhost, 's', optarg); break;
 		case 'm': one[0] = optarg; break;
-		case 'd': o->dir = optarg; break;
-		case 'f': o->tmpl = optarg; break;
-		case '2': o->vtmpl = optarg; break;
+		case 'd': gate_raw(&raw.dir, 'd', optarg); break;
+		case 'f': gate_raw(&raw.tmpl, 'f', optarg); break;
+		case '2': gate_raw(&raw.vtmpl, '2', optarg); break;
 		case 'v': o->verbose = true; break;
 		case 'c': die("cgroups are not supported yet");
 		case 'h': usage(0); break;
@@ -56,8 +57,9 @@ parse(int argc, char **argv, struct launch_opts *o, char **one)
 		}
 	}
 	o->cmd = argv[optind] ? argv + optind : one;
-	if (o->vhost && !conf_vhost_name_ok(o->vhost))
-		die("-s %s: not a vhost name", o->vhost);
+	if (!raw.user)
+		raw.user = "nobody";
+	gate_args(&raw, o);
 }
 
 int

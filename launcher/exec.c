@@ -13,6 +13,7 @@
 
 #include "exec.h"
 #include "log.h"
+#include "priv.h"
 #include "sysutil.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
@@ -116,6 +117,7 @@ exec_command(char *const argv[], char *const envp[], const char *dir,
 		die("setsid: %s", strerror(errno));
 	if (sigprocmask(SIG_SETMASK, mask, NULL) < 0)
 		die("sigprocmask: %s", strerror(errno));
+	priv_restore_limits();
 	if (strchr(argv[0], '/')) {
 		execve(argv[0], argv, envp);
 		e = errno;

@@ -7,13 +7,24 @@
 
 #include "config.h"
 #include "identity.h"
+#include "input.h"
 #include "template.h"
 
+/* Only checked types (gate.c, parser/input.h): no raw argv string. */
 struct launch_opts {
-	const char *user, *vhost, *tmpl, *vtmpl, *dir;
+	struct user_arg user;		/* not .given: the caller */
+	struct vhost_arg vhost;		/* "": the server level */
+	struct path_arg tmpl, vtmpl, dir;	/* "": not given */
 	bool verbose, oneshot, check;
 	char **cmd;
 };
+
+/* The vhost, or NULL at the server level. */
+static inline const char *
+launch_vhost(const struct launch_opts *o)
+{
+	return o->vhost.name[0] ? o->vhost.name : NULL;
+}
 
 struct launch {
 	struct launch_opts o;

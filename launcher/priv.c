@@ -12,6 +12,8 @@
 #include <sched.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -20,6 +22,98 @@
 #include "log.h"
 #include "priv.h"
 #include "sysutil.h"
+
+/* The limits a caller can lower to make nscell's own work fail half-way
+ * or crash it (a 16 KiB stack did, with SIGSEGV: status 139 where the
+ * contract says 125).  nscell raises them for its own work and the command
+ * gets the caller's back just before it executes, as sudo does.  Without
+ * CAP_SYS_RESOURCE (in some containers) a hard limit cannot be raised:
+ * the soft limit goes up to it, and a hard limit below what nscell needs
+ * refuses the launch (125) before anything privileged is done. */
+static const struct {
+	int res;
+	const char *name;
+	rlim_t min;	/* what nscell's own work needs, at least */
+} guarded[] = {
+	{ RLIMIT_AS, "RLIMIT_AS", 256ul << 20 },
+	{ RLIMIT_DATA, "RLIMIT_DATA", 256ul << 20 },
+	{ RLIMIT_STACK, "RLIMIT_STACK", 1ul << 20 },
+	{ RLIMIT_CPU, "RLIMIT_CPU", 10 },
+	{ RLIMIT_FSIZE, "RLIMIT_FSIZE", 16ul << 20 },
+	{ RLIMIT_NOFILE, "RLIMIT_NOFILE", 64 },
+	/* nscell's own clones are exempt (CAP_SYS_ADMIN); what it raises
+	 * is what the tenant's processes are checked against in a set. */
+	{ RLIMIT_NPROC, "RLIMIT_NPROC", 0 },
+	{ RLIMIT_SIGPENDING, "RLIMIT_SIGPENDING", 16 },
+	{ RLIMIT_RTTIME, "RLIMIT_RTTIME", 0 },
+};
+#define N_GUARDED (sizeof(guarded) / sizeof(*guarded))
+#define NOFILE_OWN 1024		/* nscell never has more open */
+static struct rlimit caller_limits[N_GUARDED];
+
+/* No die() here: this runs before main (see below). */
+static void
+refuse(const char *name, const char *why)
+{
+	dprintf(STDERR_FILENO, "nscell: %s %s\n", name, why);
+	_exit(EXIT_NSCELL);
+}
+
+static void
+raise_limit(size_t i)
+{
+	const struct rlimit *c = &caller_limits[i];
+	struct rlimit own = { RLIM_INFINITY, RLIM_INFINITY };
+
+	if (guarded[i].res == RLIMIT_NOFILE) {
+		if (c->rlim_cur >= NOFILE_OWN)
+			return;
+		/* Never lower a hard limit: the drop could not undo it. */
+		own.rlim_cur = NOFILE_OWN;
+		own.rlim_max = c->rlim_max > NOFILE_OWN ? c->rlim_max :
+			NOFILE_OWN;
+	}
+	if (setrlimit(guarded[i].res, &own) == 0)
+		return;
+	/* No CAP_SYS_RESOURCE: as far as the hard limit allows. */
+	own.rlim_cur = own.rlim_max = c->rlim_max;
+	if (c->rlim_max < guarded[i].min)
+		refuse(guarded[i].name, "has a hard limit below what nscell "
+		       "needs for its own work: raise it");
+	if (setrlimit(guarded[i].res, &own) < 0)
+		refuse(guarded[i].name, "cannot be raised");
+}
+
+/* Before main, and before any library's constructor: libcap-ng's alone
+ * needs more than 16 KiB of stack.  The executable's .preinit_array runs
+ * first (the C library is relocated and its system call wrappers work;
+ * nothing else is assumed).  What the dynamic loader itself needs
+ * before this (its fds and mappings) is beyond any program's reach: with
+ * RLIMIT_NOFILE at 3 it exits 127 before nscell runs (nscell(1)). */
+static void
+raise_limits(int argc, char **argv, char **envp)
+{
+	(void)argc, (void)argv, (void)envp;
+	for (size_t i = 0; i < N_GUARDED; i++) {
+		if (getrlimit(guarded[i].res, &caller_limits[i]) < 0)
+			refuse(guarded[i].name, "cannot be read");
+		raise_limit(i);
+	}
+}
+
+__attribute__((section(".preinit_array"), used))
+static void (*const raise_limits_early)(int, char **, char **) = raise_limits;
+
+void
+priv_restore_limits(void)
+{
+	/* Only ever lowers what raise_limits() raised: no privilege
+	 * needed, so this runs after the drop. */
+	for (size_t i = 0; i < N_GUARDED; i++)
+		if (setrlimit(guarded[i].res, &caller_limits[i]) < 0)
+			die("cannot restore %s: %s", guarded[i].name,
+			    strerror(errno));
+}
 
 void
 priv_init(void)

@@ -29,7 +29,7 @@
 #define CHILD_STACK	(256 * 1024)
 
 static void
-fill_spec(struct launch *L, struct sandbox_spec *spec, struct tmpl_err *err)
+fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
 {
 	char *passwd = NULL, *group = NULL;
 
@@ -37,7 +37,7 @@ fill_spec(struct launch *L, struct sandbox_spec *spec, struct tmpl_err *err)
 		.ops = &L->ops,
 		.id = { L->id.uid, L->id.gid, L->id.user, L->id.home,
 			L->id.groups, L->id.n_groups },
-		.vhost = L->o.vhost ? L->o.vhost : "",
+		.vhost = L->o.vhost.name,
 		.persist_dir = L->conf.persist_dir,
 		.persistent = !L->o.oneshot,
 		.verbose_fd = L->o.verbose ? STDERR_FILENO : -1,
@@ -83,21 +83,24 @@ resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 	return false;
 }
 
-static void
-build(struct launch *L, struct nsset *ns)
+/* Join the persisted set, or build one (persisted, or one-shot with -n),
+ * and enter it.  Returns the set's lock file for persist_note_used(), or
+ * -1 (one-shot). */
+static int
+acquire_sandbox(struct launch *L, struct nsset *ns)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
 	struct sandbox_spec spec;
 	enum persist_how how = PERSIST_BUILT;
 	struct record rec;
 	bool have_rec, cached;
-	int r;
+	int r, used;
 
 	/* The published record, read once: its groups, and the set to join. */
 	have_rec = !L->o.oneshot &&
 		persist_peek(L->conf.persist_dir, L->id.uid,
-			     L->o.vhost ? L->o.vhost : "", &rec) == 0;
+			     L->o.vhost.name, &rec) == 0;
 	cached = resolve_groups(L, have_rec ? &rec : NULL, stamp);
 	/* The target's groups from here on: permission checks made as the
 	 * user (fsuid) must not see the caller's groups. */
@@ -114,6 +117,7 @@ build(struct launch *L, struct nsset *ns)
 			.group_stamp = stamp,
 			.hint = have_rec ? &rec : NULL,
 			.timeout_ms = LOCK_TIMEOUT_MS,
+			.max_sets = L->conf.max_sets,
 		};
 
 		r = persist_acquire(&spec, &k, ns, &how, &err);
@@ -128,6 +132,10 @@ build(struct launch *L, struct nsset *ns)
 		die_err(&err);
 	free((char *)spec.passwd);
 	free((char *)spec.group);
+	/* Opened while the store's path still resolves: entering the
+	 * sandbox changes our root. */
+	used = spec.persistent ? persist_open_used(spec.persist_dir,
+						   L->id.uid, spec.vhost) : -1;
 	if (sandbox_enter(ns, &err) < 0)
 		die_err(&err);
 	debugf("%s the sandbox (holder pid %d)", how == PERSIST_JOINED ?
@@ -137,6 +145,7 @@ build(struct launch *L, struct nsset *ns)
 			how == PERSIST_JOINED ? "joined the persisted" :
 			spec.persistent ? "built a persisted" :
 			"built a one-shot", (int)ns->holder);
+	return used;
 }
 
 struct child_args {
@@ -155,7 +164,8 @@ child_main(void *p)
 
 	priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
 		  a->userns);
-	exec_command(L->o.cmd, a->env, L->o.dir, L->id.home, a->mask,
+	exec_command(L->o.cmd, a->env, L->o.dir.path[0] ? L->o.dir.path :
+		     NULL, L->id.home, a->mask,
 		     a->parent);
 	return EXIT_NSCELL;	/* not reached: exec_command() never returns */
 }
@@ -196,11 +206,11 @@ spawn_command(struct child_args *a)
 int
 launch_run(struct launch *L, char **envp)
 {
-	bool enabled = conf_ns_enabled(&L->conf, L->o.vhost);
+	bool enabled = conf_ns_enabled(&L->conf, launch_vhost(&L->o));
 	struct nsset ns;
 	char **env;
 	sigset_t mask;
-	int parent;
+	int parent, status, used = -1;
 	pid_t child;
 
 	/* Loader and interpreter injection is stripped when the command
@@ -210,7 +220,7 @@ launch_run(struct launch *L, char **envp)
 		die("environment: %s", strerror(errno));
 	nsset_init(&ns);
 	if (enabled) {
-		build(L, &ns);
+		used = acquire_sandbox(L, &ns);
 	} else {
 		debugf("namespaces disabled by the configuration");
 		resolve_groups(L, NULL, 0);
@@ -226,5 +236,7 @@ launch_run(struct launch *L, char **envp)
 	close(parent);
 	nsset_close(&ns);
 	priv_monitor();
-	return exec_monitor(child);
+	status = exec_monitor(child);
+	persist_note_used(used);
+	return status;
 }

@@ -55,14 +55,14 @@ open_ns(pid_t pid, const char *name)
 /* A user namespace mapping only the target uid and gid, owned by root and
  * kept by an fd; the helper that created it exits once the maps are set. */
 static int
-make_userns(uid_t uid, gid_t gid, int *out, struct tmpl_err *err)
+make_userns(uid_t uid, gid_t gid, int *out, struct ns_err *err)
 {
 	char map[64];
 	int sync[2], r;
 	long pid;
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
-		return err_set(err, errno, "pipe: %s", strerror(errno));
+		return ns_err_set(err, NULL, errno, "pipe: %s", strerror(errno));
 	pid = raw_clone(CLONE_NEWUSER);
 	if (pid == 0) {
 		char ch;
@@ -73,7 +73,7 @@ make_userns(uid_t uid, gid_t gid, int *out, struct tmpl_err *err)
 	close(sync[0]);
 	if (pid < 0) {
 		close(sync[1]);
-		return err_set(err, errno, "user namespace: %s",
+		return ns_err_set(err, NULL, errno, "user namespace: %s",
 			       strerror(errno));
 	}
 	r = write_file_at((pid_t)pid, "setgroups", "deny");
@@ -88,7 +88,7 @@ make_userns(uid_t uid, gid_t gid, int *out, struct tmpl_err *err)
 	close(sync[1]);
 	waitpid((pid_t)pid, NULL, 0);
 	if (r < 0)
-		return err_set(err, -r, "user namespace map: %s",
+		return ns_err_set(err, NULL, -r, "user namespace map: %s",
 			       strerror(-r));
 	return 0;
 }
@@ -102,12 +102,12 @@ static const char *const ns_names[NS_COUNT] = {
  * pid cannot be reused before we reap it), so they are opened while it
  * builds. */
 static int
-open_holder_ns(pid_t pid, struct nsset *out, struct tmpl_err *err)
+open_holder_ns(pid_t pid, struct nsset *out, struct ns_err *err)
 {
 	for (int i = 0; i < NS_USER; i++) {
 		out->fd[i] = open_ns(pid, ns_names[i]);
 		if (out->fd[i] < 0)
-			return err_set(err, -out->fd[i], "open %s namespace: "
+			return ns_err_set(err, NULL, -out->fd[i], "open %s namespace: "
 				       "%s", ns_names[i],
 				       strerror(-out->fd[i]));
 	}
@@ -115,13 +115,13 @@ open_holder_ns(pid_t pid, struct nsset *out, struct tmpl_err *err)
 }
 
 static int
-collect_holder(int status_fd, struct tmpl_err *err)
+collect_holder(int status_fd, struct ns_err *err)
 {
-	struct tmpl_err herr;
+	struct ns_err herr;
 	ssize_t n = read_all(status_fd, &herr, sizeof(herr));
 
 	if (n != (ssize_t)sizeof(herr))
-		return err_set(err, ECHILD, "the sandbox holder died while "
+		return ns_err_set(err, NULL, ECHILD, "the sandbox holder died while "
 			       "building");
 	if (herr.code < 0) {
 		*err = herr;
@@ -132,7 +132,7 @@ collect_holder(int status_fd, struct tmpl_err *err)
 
 static int
 start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
-	     struct tmpl_err *err)
+	     struct ns_err *err)
 {
 	const unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 		CLONE_NEWUTS | CLONE_NEWCGROUP;
@@ -145,7 +145,7 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 			     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 					commit) < 0)) {
 		close_fd(&f.parent);
-		return err_set(err, errno, "pidfd/socketpair: %s",
+		return ns_err_set(err, NULL, errno, "pidfd/socketpair: %s",
 			       strerror(errno));
 	}
 	f.commit = commit[1];
@@ -159,7 +159,7 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 	close_fd(&commit[1]);
 	out->commit = commit[0];
 	if (pid < 0)
-		return err_set(err, errno, "cannot create namespaces: %s",
+		return ns_err_set(err, NULL, errno, "cannot create namespaces: %s",
 			       strerror(errno));
 	out->holder = (pid_t)pid;
 	return 0;
@@ -167,13 +167,13 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 
 int
 sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
-	      struct tmpl_err *err)
+	      struct ns_err *err)
 {
 	int st[2], r, sent = 0;
 
 	nsset_init(out);
 	if (pipe2(st, O_CLOEXEC) < 0)
-		return err_set(err, errno, "pipe: %s", strerror(errno));
+		return ns_err_set(err, NULL, errno, "pipe: %s", strerror(errno));
 	r = start_holder(spec, out, st, err);
 	close(st[1]);
 	if (r == 0)
@@ -192,7 +192,7 @@ sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 	if (r == 0)
 		r = collect_holder(st[0], err);
 	if (r == 0 && sent < 0)
-		r = err_set(err, -sent, "passing the user namespace to the "
+		r = ns_err_set(err, NULL, -sent, "passing the user namespace to the "
 			    "holder: %s", strerror(-sent));
 	close(st[0]);
 	if (r < 0 && out->holder > 0) {

@@ -26,7 +26,7 @@
 #include <unistd.h>
 
 #include "holder.h"
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts.h"
 #include "mounts_int.h"
 #include "paths.h"
@@ -90,7 +90,7 @@ pre_open(struct build_ctx *c, size_t first)
 }
 
 static int
-apply_ops(struct build_ctx *c, struct tmpl_err *err)
+apply_ops(struct build_ctx *c, struct ns_err *err)
 {
 	const struct tmpl *t = c->spec->ops;
 	size_t next_batch = 0;
@@ -98,7 +98,7 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 
 	for (size_t i = 0; i < t->n && r == 0; i++) {
 		const struct tmpl_op *op = &t->ops[i];
-		struct tmpl_err e = { .code = 0 };
+		struct ns_err e = { .code = 0 };
 		const char *why;
 		char line[8300];
 
@@ -118,7 +118,7 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 			continue;
 		}
 		tmpl_op_format(op, line, sizeof(line));
-		r = err_set_pos(err, &op->pos, -r, "%s: %s", line,
+		r = ns_err_set(err, &op->pos, -r, "%s: %s", line,
 				e.msg[0] ? e.msg : strerror(-r));
 	}
 	pre_close(c);
@@ -197,17 +197,17 @@ open_ctx(struct build_ctx *c)
  * bound its parent (`/var,ro-bind`), cover it with an empty read-only
  * directory, like an exclude. */
 static int
-mask_persist_dir(struct build_ctx *c, struct tmpl_err *err)
+mask_persist_dir(struct build_ctx *c, struct ns_err *err)
 {
 	struct tmpl_op op = { .kind = TMPL_HIDE,
 			      .dest = (char *)c->spec->persist_dir };
-	struct tmpl_err e = { .code = 0 };
+	struct ns_err e = { .code = 0 };
 	const char *why;
 	int r = op_hide(c, &op, &why, &e);
 
 	/* Behind a symlink the path is not where the store is. */
 	if (r < 0 && r != -ELOOP)
-		return err_set(err, -r, "cannot mask %s in the sandbox: %s",
+		return ns_err_set(err, NULL, -r, "cannot mask %s in the sandbox: %s",
 			       c->spec->persist_dir, strerror(-r));
 	return 0;
 }
@@ -230,7 +230,7 @@ enter_newroot(struct build_ctx *c)
 }
 
 static int
-build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
+build_tree(const struct sandbox_spec *spec, struct ns_err *err)
 {
 	struct build_ctx c = { .spec = spec, .oldroot = -1, .newroot = -1,
 			       .scratch = -1, .parent_fd = -1 };
@@ -238,7 +238,7 @@ build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
 
 	r = make_base();
 	if (r < 0)
-		return err_set(err, -r, "cannot set up the sandbox root: %s",
+		return ns_err_set(err, NULL, -r, "cannot set up the sandbox root: %s",
 			       strerror(-r));
 	r = open_ctx(&c);
 	if (r == 0)
@@ -248,7 +248,7 @@ build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
 	if (r == 0) {
 		r = enter_newroot(&c);
 		if (r < 0)
-			err_set(err, -r, "cannot enter the sandbox root: %s",
+			ns_err_set(err, NULL, -r, "cannot enter the sandbox root: %s",
 				strerror(-r));
 	}
 	close_fd(&c.oldroot);
@@ -362,7 +362,7 @@ holder_identity(uid_t uid)
 void
 holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	int r = 0;
 
 	/* Out of the caller's session and process group: terminal and
@@ -374,7 +374,7 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 	/* The target's groups, so that permission checks made as the user
 	 * (fsuid) see the user's groups, not the caller's. */
 	if (setgroups(spec->id.n_groups, spec->id.groups) < 0)
-		r = err_set(&err, errno, "setgroups: %s", strerror(errno));
+		r = ns_err_set(&err, NULL, errno, "setgroups: %s", strerror(errno));
 	if (r == 0)
 		r = build_tree(spec, &err);
 	/* Every setfsuid() of the build cleared the death signal (any

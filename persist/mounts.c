@@ -17,7 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts.h"
 #include "mounts_int.h"
 #include "paths.h"
@@ -71,7 +71,7 @@ mounts_drop_parent(struct build_ctx *c)
 /* The parent directory of @dest: the cached one if it is the same path,
  * else walked (and cached when its path fits). */
 static int
-dest_parent(struct build_ctx *c, const char *dest, struct tmpl_err *err)
+dest_parent(struct build_ctx *c, const char *dest, struct ns_err *err)
 {
 	size_t len = (size_t)(strrchr(dest, '/') - dest);
 	const char *last;
@@ -93,7 +93,7 @@ dest_parent(struct build_ctx *c, const char *dest, struct tmpl_err *err)
 
 int
 mnt_bind_to_dest(struct build_ctx *c, int srcfd, const char *dest,
-	     unsigned long long attrs, bool recursive, struct tmpl_err *err)
+	     unsigned long long attrs, bool recursive, struct ns_err *err)
 {
 	struct stat st;
 	cleanup_fd int d = -1;
@@ -137,7 +137,7 @@ mnt_new_fs(const char *type, const char *const *kv, unsigned attrs)
 
 int
 mnt_fs_at(struct build_ctx *c, const char *dest, const char *type,
-	    const char *const *kv, unsigned attrs, struct tmpl_err *err)
+	    const char *const *kv, unsigned attrs, struct ns_err *err)
 {
 	cleanup_fd int m = -1;
 	cleanup_fd int d = -1;
@@ -199,7 +199,7 @@ take_pre(struct build_ctx *c)
 
 static int
 open_src(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	 struct tmpl_err *err)
+	 struct ns_err *err)
 {
 	int s = take_pre(c);
 
@@ -256,7 +256,7 @@ bind_resolved(struct build_ctx *c, int srcfd, const struct tmpl_op *op,
 
 static int
 op_bind(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	struct tmpl_err *err)
+	struct ns_err *err)
 {
 	unsigned long long attrs = MOUNT_ATTR_NOSUID;
 	cleanup_fd int s = -1;
@@ -306,7 +306,7 @@ scratch_file(struct build_ctx *c, const char *data, size_t len, mode_t mode,
 static int
 bind_data(struct build_ctx *c, const char *data, size_t len, mode_t mode,
 	  uid_t uid, gid_t gid, const char *dest, const struct tmpl_op *op,
-	  const char **why, struct tmpl_err *err)
+	  const char **why, struct ns_err *err)
 {
 	cleanup_fd int f = scratch_file(c, data, len, mode, uid, gid);
 	int r;
@@ -349,7 +349,7 @@ read_as_user(struct build_ctx *c, int pathfd, char **buf, size_t *len,
 
 static int
 op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	struct tmpl_err *err)
+	struct ns_err *err)
 {
 	const struct sandbox_ident *id = &c->spec->id;
 	cleanup_fd int s = -1;
@@ -372,7 +372,7 @@ op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 
 static int
 op_symlink(struct build_ctx *c, const struct tmpl_op *op,
-	   struct tmpl_err *err)
+	   struct ns_err *err)
 {
 	char have[4096];
 	const char *last;
@@ -400,12 +400,12 @@ op_symlink(struct build_ctx *c, const struct tmpl_op *op,
 		if (!strcmp(have, op->src))
 			return 1;
 	}
-	return err_set(err, EEXIST, "symlink %s: a different file exists "
+	return ns_err_set(err, NULL, EEXIST, "symlink %s: a different file exists "
 		       "there", op->dest);
 }
 
 static int
-op_dir(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
+op_dir(struct build_ctx *c, const struct tmpl_op *op, struct ns_err *err)
 {
 	cleanup_fd int d = path_open_dest(c->newroot, c->root_dev, op->dest,
 					  DEST_DIR, &c->spec->id, err);
@@ -415,7 +415,7 @@ op_dir(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 
 static int
 op_pwfile(struct build_ctx *c, const struct tmpl_op *op,
-	  struct tmpl_err *err)
+	  struct ns_err *err)
 {
 	const char *text = op->kind == TMPL_PASSWD ? c->spec->passwd :
 		c->spec->group;
@@ -430,7 +430,7 @@ op_pwfile(struct build_ctx *c, const struct tmpl_op *op,
 
 int
 mounts_apply(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	     struct tmpl_err *err)
+	     struct ns_err *err)
 {
 	*why = NULL;
 	c->resolved[0] = '\0';

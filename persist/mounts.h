@@ -38,7 +38,7 @@ void mounts_drop_parent(struct build_ctx *c);
  * whose source is missing, an exclude of a path not in the sandbox), or a
  * negative errno with @err filled (positioned at the op). */
 int mounts_apply(struct build_ctx *c, const struct tmpl_op *op,
-		 const char **why_skipped, struct tmpl_err *err);
+		 const char **why_skipped, struct ns_err *err);
 
 /* The source path op @op would open (binds and copies), else NULL. */
 const char *mounts_source(const struct tmpl_op *op);

@@ -115,7 +115,7 @@ same_inode(int a, int b)
 /* One step of the source walk from *cur through @name. */
 static int
 source_step(int rootfd, int *cur, const char *name, const char **p,
-	    char *buf, int *links, struct tmpl_err *err, const char *path)
+	    char *buf, int *links, struct ns_err *err, const char *path)
 {
 	struct stat st;
 	int next;
@@ -140,7 +140,7 @@ source_step(int rootfd, int *cur, const char *name, const char **p,
 
 		if (!link_trusted(*cur, &st)) {
 			close(next);
-			return err_set(err, ELOOP,
+			return ns_err_set(err, NULL, ELOOP,
 				       "%s: refusing to follow symlink '%s' "
 				       "owned by uid %u", path, name,
 				       (unsigned)st.st_uid);
@@ -173,7 +173,7 @@ source_step(int rootfd, int *cur, const char *name, const char **p,
 
 /* The walk itself, with the fsuid already the user's. */
 static int
-source_walk(int rootfd, const char *path, struct tmpl_err *err)
+source_walk(int rootfd, const char *path, struct ns_err *err)
 {
 	char name[NAME_MAX + 1];
 	char *buf;
@@ -206,7 +206,7 @@ source_walk(int rootfd, const char *path, struct tmpl_err *err)
 
 int
 path_open_source(int rootfd, const char *path,
-		 const struct sandbox_ident *id, struct tmpl_err *err)
+		 const struct sandbox_ident *id, struct ns_err *err)
 {
 	int r = fs_as_user(id->uid, id->gid);
 
@@ -224,7 +224,7 @@ path_open_sources(int rootfd, const char *const *paths, size_t n,
 
 	if (fs_as_user(id->uid, id->gid) == 0) {
 		for (; i < n; i++) {
-			struct tmpl_err e = { .code = 0 };
+			struct ns_err e = { .code = 0 };
 
 			fds[i] = paths[i] ? source_walk(rootfd, paths[i], &e) :
 				-EBADF;
@@ -416,16 +416,16 @@ dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 }
 
 static int
-loop_err(const char *path, struct tmpl_err *err)
+loop_err(const char *path, struct ns_err *err)
 {
-	return err_set(err, ELOOP, "%s: a component is a symlink; destinations "
+	return ns_err_set(err, NULL, ELOOP, "%s: a component is a symlink; destinations "
 		       "are never resolved through symlinks", path);
 }
 
 int
 path_open_dest(int rootfd, dev_t root_dev, const char *dest,
 	       enum dest_type want, const struct sandbox_ident *id,
-	       struct tmpl_err *err)
+	       struct ns_err *err)
 {
 	int r = dest_fast(rootfd, root_dev, dest, want, id);
 
@@ -437,7 +437,7 @@ path_open_dest(int rootfd, dev_t root_dev, const char *dest,
 int
 path_open_dest_at(int dir, dev_t root_dev, const char *dest,
 		  enum dest_type want, const struct sandbox_ident *id,
-		  struct tmpl_err *err)
+		  struct ns_err *err)
 {
 	int r = dest_last(dir, root_dev, strrchr(dest, '/') + 1, want, id);
 
@@ -447,7 +447,7 @@ path_open_dest_at(int dir, dev_t root_dev, const char *dest,
 int
 path_open_parent(int rootfd, dev_t root_dev, const char *path,
 		 const char **last, const struct sandbox_ident *id,
-		 struct tmpl_err *err)
+		 struct ns_err *err)
 {
 	const char *slash = strrchr(path, '/');
 	int r;
@@ -474,7 +474,7 @@ int
 path_resolve_dest(int rootfd, dev_t root_dev, const char *dest,
 		  enum dest_type want, const struct sandbox_ident *id)
 {
-	struct tmpl_err e = { .code = 0 };
+	struct ns_err e = { .code = 0 };
 	const char *slash = strrchr(dest, '/');
 	char parent[PATH_MAX];
 	struct stat st;

@@ -16,47 +16,6 @@
 
 #include "sysutil.h"
 
-static int
-err_vset(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
-	 const char *fmt, va_list ap)
-{
-	if (errnum <= 0)
-		errnum = EIO;
-	if (err) {
-		memset(&err->pos, 0, sizeof(err->pos));
-		if (pos)
-			err->pos = *pos;
-		err->code = -errnum;
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	}
-	return -errnum;
-}
-
-int
-err_set(struct tmpl_err *err, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = err_vset(err, NULL, errnum, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int
-err_set_pos(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
-	    const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = err_vset(err, pos, errnum, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 ssize_t
 read_all(int fd, void *buf, size_t len)
 {

@@ -11,13 +11,6 @@
 
 #include "template.h"
 
-/* Fill @err (code = -@errnum, no position) and return -@errnum. */
-int err_set(struct tmpl_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Same, positioned at an op's line. */
-int err_set_pos(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
 

@@ -853,7 +853,7 @@ t_marker_control() {
 
 t_policy_user_other() {
 	nsc nsct_a -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker pol_other)"
-	expect_refused pol_other "^nscell: uid ${UID_OF[nsct_a]} may not launch for uid ${UID_OF[nsct_b]}: "
+	expect_refused pol_other "^nscell: uid ${UID_OF[nsct_a]} may not launch for another user: "
 }
 
 t_policy_user_self_u() {
@@ -869,6 +869,58 @@ t_policy_below_minuid() {
 	expect_refused pol_low "below minUid"
 }
 
+t_policy_vhost_unconfigured() {
+	# A plain caller may use only the vhosts of nscell.conf (issue 10:
+	# one root holder per made-up name otherwise); allowCaller any.
+	nsc nsct_a -s nosuch.example -f "$TD/base.tmpl" -- touch "$(marker pol_vh)"
+	expect_refused pol_vh "may not use vhost nosuch.example: it is not configured" || return 1
+	nsc nsct_a -s plain -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}" || return 1
+	nsc nsct_c -u nsct_a -s nosuch.example -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+}
+
+t_policy_option_twice() {
+	nsc nsct_a -f "$TD/base.tmpl" -f "$TD/base.tmpl" -- touch "$(marker pol_twice)"
+	expect_refused pol_twice "^nscell: -f: given more than once$"
+}
+
+t_policy_vhost_owner() {
+	CONF_DIRTY=1
+	std_conf "vhost owned.example {" "	owner nsct_b" "}" \
+		"vhost owned2.example {" "	owner ${UID_OF[nsct_b]}" "}"
+	local v
+	for v in owned.example owned2.example; do
+		nsc nsct_c -u nsct_a -s "$v" -f "$TD/base.tmpl" -- touch "$(marker pol_own)"
+		expect_refused pol_own "belongs to another user" || return 1
+		nsc nsct_a -s "$v" -f "$TD/base.tmpl" -- touch "$(marker pol_own)"
+		expect_refused pol_own "belongs to another user" || return 1
+		nsc nsct_c -u nsct_b -s "$v" -f "$TD/base.tmpl" -- id -u
+		expect_rc 0 && expect_out "${UID_OF[nsct_b]}" || return 1
+		nsc nsct_b -s "$v" -f "$TD/base.tmpl" -- id -u
+		expect_rc 0 && expect_out "${UID_OF[nsct_b]}" || return 1
+	done
+	std_conf
+}
+
+t_policy_nobody_maxuid() {
+	# allowCaller never targets nobody, nor uids above maxUid; root may
+	# enter nobody's sandbox (cmd_ns's default user).
+	nsc nsct_c -u nobody -f "$TD/base.tmpl" -- touch "$(marker pol_nobody)"
+	expect_refused pol_nobody "nobody is never a target|above maxUid" || return 1
+	nsc nsct_c -u "$OVERFLOW_UID" -f "$TD/base.tmpl" -- touch "$(marker pol_nobody)"
+	expect_refused pol_nobody "nobody is never a target|above maxUid" || return 1
+	nsc root -u nobody -f "$TD/base.tmpl" -- id -un
+	expect_rc 0 && expect_out nobody || return 1
+	CONF_DIRTY=1
+	std_conf "maxUid $((UID_OF[nsct_b] - 1))"
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker pol_max)"
+	expect_refused pol_max "above maxUid" || return 1
+	nsc nsct_c -u nsct_a -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+	std_conf
+}
+
 t_policy_root_name() {
 	nsc root -u root -f "$TD/base.tmpl" -- touch "$(marker pol_root)"
 	expect_refused pol_root "uid 0 is never a target"
@@ -882,7 +934,7 @@ t_policy_root_uid() {
 t_policy_self_root() {
 	# Root without -u targets itself: uid 0, refused.
 	nsc root -f "$TD/base.tmpl" -- touch "$(marker pol_self_root)"
-	expect_refused pol_self_root "uid 0 is never a target"
+	expect_refused pol_self_root "uid 0 is never a target: name one with -u USER"
 }
 
 t_policy_unknown_user() {
@@ -1544,6 +1596,10 @@ suite_tests() {
 	run_test "policy: user -u other user refused" t_policy_user_other
 	run_test "policy: user -u self allowed" t_policy_user_self_u
 	run_test "policy: uid below minUid refused" t_policy_below_minuid
+	run_test "policy: plain callers only use configured vhosts" t_policy_vhost_unconfigured
+	run_test "policy: a vhost's owner is its only target" t_policy_vhost_owner
+	run_test "policy: an option given twice is refused" t_policy_option_twice
+	run_test "policy: nobody and uids above maxUid (root may: nobody)" t_policy_nobody_maxuid
 	run_test "policy: -u root refused" t_policy_root_name
 	run_test "policy: -u 0 refused" t_policy_root_uid
 	run_test "policy: root without -u refused" t_policy_self_root

@@ -181,6 +181,9 @@ static const struct judge_case judges[] = {
 	  "owned by uid 0, below minUid 1000" },
 	{ 999, F(0755), 999, D(0755), -1, CGI_FORBIDDEN,
 	  "owned by uid 999, below minUid 1000" },
+	{ 60001, F(0755), 60001, D(0755), -1, CGI_FORBIDDEN,
+	  "owned by uid 60001, above maxUid 60000" },
+	{ 60000, F(0755), 60000, D(0755), -1, CGI_RUN, NULL },
 	{ 1001, F(0755), 1001, D(0777), -1, CGI_FORBIDDEN,
 	  "directory writable by group or others (mode 777)" },
 	{ 1001, F(0755), 1001, D(01777), -1, CGI_FORBIDDEN,
@@ -203,7 +206,8 @@ START_TEST(test_judge)
 	const char *why = "unset";
 	char buf[128];
 
-	ck_assert_int_eq(cgi_judge(&f, &d, 1000, c->want < 0 ? NULL : &want,
+	ck_assert_int_eq(cgi_judge(&f, &d, 1000, 60000,
+				   c->want < 0 ? NULL : &want,
 				   "bob", buf, sizeof(buf), &why), c->st);
 	if (c->why)
 		ck_assert_str_eq(why, c->why);

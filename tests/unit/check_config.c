@@ -13,14 +13,14 @@
 
 static int
 parse_len(struct nscell_conf *c, const char *text, size_t len,
-	  struct tmpl_err *err)
+	  struct ns_err *err)
 {
 	ck_assert_int_eq(conf_init(c), 0);
 	return conf_parse_buf(c, FILE_NAME, text, len, err);
 }
 
 static int
-parse(struct nscell_conf *c, const char *text, struct tmpl_err *err)
+parse(struct nscell_conf *c, const char *text, struct ns_err *err)
 {
 	return parse_len(c, text, strlen(text), err);
 }
@@ -44,7 +44,7 @@ slurp(const char *name, size_t *len)
 }
 
 static int
-parse_file(struct nscell_conf *c, const char *name, struct tmpl_err *err)
+parse_file(struct nscell_conf *c, const char *name, struct ns_err *err)
 {
 	size_t len;
 	char *buf = slurp(name, &len);
@@ -173,7 +173,7 @@ START_TEST(test_errors)
 {
 	const struct err_case *t = &err_cases[_i];
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	size_t len = t->len ? t->len : strlen(t->text);
 	int r = parse_len(&c, t->text, len, &err);
 
@@ -190,7 +190,7 @@ END_TEST
 START_TEST(test_line_length)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf = malloc(2 * 4098 + 16);
 	size_t n;
 
@@ -221,7 +221,7 @@ END_TEST
 START_TEST(test_file_too_large)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf = malloc(CONF_MAX_FILE + 1);
 
 	ck_assert_ptr_nonnull(buf);
@@ -239,7 +239,7 @@ END_TEST
 START_TEST(test_max_callers)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf;
 	size_t i;
 	int r;
@@ -270,7 +270,7 @@ END_TEST
 START_TEST(test_max_vhosts)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf = malloc((CONF_MAX_VHOSTS + 1) * 24);
 	size_t i, off = 0;
 
@@ -298,7 +298,7 @@ END_TEST
 START_TEST(test_defaults)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	ck_assert_int_eq(parse(&c, "", &err), 0);
 	ck_assert_uint_eq(c.min_uid, CONF_DEFAULT_MIN_UID);
@@ -322,7 +322,7 @@ END_TEST
 START_TEST(test_full_file)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	const struct conf_vhost *v;
 
 	ck_assert_msg(parse_file(&c, "full.conf", &err) == 0, "%u:%u: %s",
@@ -370,7 +370,7 @@ END_TEST
 START_TEST(test_server_off_file)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	ck_assert_int_eq(parse_file(&c, "server-off.conf", &err), 0);
 	ck_assert_int_eq(c.ns, CONF_NS_OFF);
@@ -384,7 +384,7 @@ END_TEST
 START_TEST(test_lexing)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	const char *text =
 	    "\t serverRoot\t/srv/a#b   # a comment 'with \"quotes\n"
 	    "#minUid 7\n"
@@ -432,7 +432,7 @@ END_TEST
 START_TEST(test_min_uid)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	ck_assert_int_eq(parse(&c, "minUid 4294967294\n", &err), 0);
 	ck_assert_uint_eq(c.min_uid, 4294967294u);
@@ -455,7 +455,7 @@ static const struct {
 START_TEST(test_persist_normalise)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char line[128];
 
 	snprintf(line, sizeof(line), "persistDir %s\n", persist_cases[_i].in);
@@ -483,7 +483,7 @@ static const struct {
 START_TEST(test_ns_enabled)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char buf[128] = "";
 
 	if (ns_cases[_i].server)
@@ -562,7 +562,7 @@ static const struct {
 START_TEST(test_expand_path)
 {
 	struct tmpl_pos pos = {"n.conf", 7, 15};
-	struct tmpl_err err;
+	struct ns_err err;
 	char *out;
 
 	memset(&err, 0, sizeof(err));
@@ -585,7 +585,7 @@ END_TEST
 
 START_TEST(test_expand_path_misc)
 {
-	struct tmpl_err err;
+	struct ns_err err;
 	char *root = malloc(4096 + 1);
 	char *out;
 
@@ -616,7 +616,7 @@ END_TEST
 START_TEST(test_parse_then_expand)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	const struct conf_vhost *v;
 	char *p;
 
@@ -645,7 +645,9 @@ static const struct {
 	bool ok;
 } name_cases[] = {
     {"example.com", true}, {"a", true},	      {"A-Z_0.9", true},
-    {"...", true},	   {".hidden", true}, {"-x", true},
+    {"...", true},	   {".hidden", true}, {"-x", false},
+    {"lock", false},	   {"record", false}, {"record.new", false},
+    {"used", false},	   {"locks", true},   {"record.", true},
     {"", false},	   {".", false},      {"..", false},
     {"a/b", false},	   {"/", false},      {"a b", false},
     {"a\tb", false},	   {"a$", false},     {"caf\xc3\xa9", false},
@@ -678,7 +680,7 @@ END_TEST
 START_TEST(test_caller_names)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char buf[300];
 
 	ck_assert_int_eq(parse(&c, "allowCaller A.b_c-9 x$ @wheel @g$\n", &err),

@@ -45,7 +45,7 @@ static void
 load_file(const char *path, struct tmpl *eff, size_t *n_parsed)
 {
 	struct tmpl raw;
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	size_t len;
 	char *buf = slurp(path, &len);
 
@@ -247,7 +247,7 @@ END_TEST
 START_TEST(test_default_file_is_builtin)
 {
 	struct tmpl a, b;
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	char la[8300], lb[8300];
 	size_t n;
 
