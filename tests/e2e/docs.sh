@@ -32,6 +32,11 @@ E2E_TOOLS=(php ps)
 
 UD=""
 
+conf() {
+	write_conf "namespaceConf $CONF_DIR/debian.tmpl" "persistDir $W/lsns" \
+		"vhost example.com {" "	owner $UD" "}"
+}
+
 suite_setup() {
 	local b
 	e2e_base_setup "$1" || return 1
@@ -39,9 +44,10 @@ suite_setup() {
 	UD=nsedoc
 	add_user "$UD" "$b" 0711 || return 1
 	usermod -c Alice -s /bin/bash "$UD" || return 1
-	# As the package installs it: the Debian template.
-	write_conf "namespaceConf $CONF_DIR/debian.tmpl" "persistDir $W/lsns" ||
-		return 1
+	# As the package installs it (the Debian template), and the vhost
+	# the examples name, the user's (a user may use -s only with a
+	# configured vhost).
+	conf || return 1
 	install -o root -g root -m 0644 "$SRC/examples/templates/debian.tmpl" \
 		"$CONF_DIR/site.tmpl"
 	printf '<?php echo "script ran as ", posix_getpwuid(posix_geteuid())["name"], "\\n";\n' |
@@ -140,7 +146,7 @@ suite_tests() {
 	check "docs/USING.md: the section has its examples" eval '[ "$n" -ge 15 ] || why "$n"'
 	run_section "$SRC/README.md" "Using nscell from a shell" README.md
 	"$W/bin/unmount_ns" -a -k -t 5 >/dev/null 2>&1
-	write_conf "namespaceConf $CONF_DIR/debian.tmpl" "persistDir $W/lsns"
+	conf
 	run_section "$SRC/docs/USING.md" "Using nscell from a shell" docs/USING.md
 	check "the site.tmpl steps took effect (namespaceConf)" eval \
 		'grep -qx "namespaceConf /etc/nscell/site.tmpl" "$CONF_DIR/nscell.conf" ||
