@@ -112,15 +112,15 @@ run_example() {
 }
 
 check_example() {
-	local name=$1 cmd=$2 expect=$3 w missing=""
+	local name=$1 cmd=$2 expect=$3 w lost=""
 	run_example "$cmd" "$name"
 	[ -z "${LAST_RC+x}" ] && return 0
 	for w in $(words <<<"$expect"); do
-		grep -qF -- "$w" <<<"$LAST_OUT" || missing="$missing $w"
+		grep -qF -- "$w" <<<"$LAST_OUT" || lost="$lost $w"
 	done
 	check "$name: $cmd" eval \
-		'[ "$LAST_RC" = 0 ] && [ -z "$missing" ] ||
-		 why "exit $LAST_RC; missing:$missing" "$LAST_OUT"'
+		'[ "$LAST_RC" = 0 ] && [ -z "$lost" ] ||
+		 why "exit $LAST_RC; missing:$lost" "$LAST_OUT"'
 	unset LAST_RC
 }
 
