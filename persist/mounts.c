@@ -223,6 +223,43 @@ open_src(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	return SKIPPED;
 }
 
+/* A -try op whose destination runs into a symbolic link inside the
+ * sandbox (the spec's own "/usr/local/bin/msmtp /usr/sbin/exim" on Debian,
+ * where /usr/sbin/exim -> exim4): mount on what the link leads to when
+ * paths.c can resolve it inside the sandbox through trusted links only,
+ * else skip the op, saying why.  A -try op never aborts a launch over a
+ * local quirk of the tree; the non-try ops still refuse. */
+static int
+bind_resolved(struct build_ctx *c, int srcfd, const struct tmpl_op *op,
+	      unsigned long long attrs, bool recursive, const char **why)
+{
+	struct stat st;
+	cleanup_fd int d = -1;
+
+	if (fstat(srcfd, &st) < 0)
+		return -errno;
+	/* The mount may land on or above the cached parent. */
+	mounts_drop_parent(c);
+	d = path_resolve_dest(c->newroot, c->root_dev, op->dest,
+			      S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE,
+			      &c->spec->id);
+	switch (d) {
+	case -ELOOP:
+		*why = "destination path has an untrusted symlink";
+		return SKIPPED;
+	case -ENOENT:
+		*why = "destination symlink leads nowhere";
+		return SKIPPED;
+	case -ENOTDIR:
+	case -EISDIR:
+		*why = "destination symlink leads to another type of file";
+		return SKIPPED;
+	default:
+		break;
+	}
+	return d < 0 ? d : mnt_bind_at(srcfd, d, attrs, recursive);
+}
+
 static int
 op_bind(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	struct ns_err *err)
@@ -239,7 +276,9 @@ op_bind(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	if (op->kind == TMPL_RO_BIND)
 		attrs |= MOUNT_ATTR_RDONLY;
 	r = mnt_bind_to_dest(c, s, op->dest, attrs, true, err);
-	return r < 0 ? r : 1;
+	if (r == -ELOOP && (op->flags & TMPL_F_TRY))
+		r = bind_resolved(c, s, op, attrs, true, why);
+	return r == SKIPPED ? 0 : r < 0 ? r : 1;
 }
 
 /* Write @len bytes into a new file on the scratch tmpfs, owned by
@@ -266,16 +305,24 @@ scratch_file(struct build_ctx *c, const char *data, size_t len, mode_t mode,
 	return r < 0 ? -errno : r;
 }
 
+#define DATA_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+
+/* @op: a copy op, whose -try flag lets a symlinked destination be
+ * resolved (bind_resolved); NULL for generated files. */
 static int
 bind_data(struct build_ctx *c, const char *data, size_t len, mode_t mode,
-	  uid_t uid, gid_t gid, const char *dest, struct ns_err *err)
+	  uid_t uid, gid_t gid, const char *dest, const struct tmpl_op *op,
+	  const char **why, struct ns_err *err)
 {
 	cleanup_fd int f = scratch_file(c, data, len, mode, uid, gid);
+	int r;
 
 	if (f < 0)
 		return f;
-	return mnt_bind_to_dest(c, f, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			    MOUNT_ATTR_NODEV, false, err);
+	r = mnt_bind_to_dest(c, f, dest, DATA_ATTRS, false, err);
+	if (r == -ELOOP && op && (op->flags & TMPL_F_TRY))
+		r = bind_resolved(c, f, op, DATA_ATTRS, false, why);
+	return r;
 }
 
 /* Reopen an O_PATH fd for reading, with the permission check made as the
@@ -335,9 +382,9 @@ op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 				  "regular file");
 	if (r == 0)
 		r = bind_data(c, buf, len, mode, id->uid, id->gid, op->dest,
-			      err);
+			      op, why, err);
 	free(buf);
-	return r < 0 ? r : 1;
+	return r == SKIPPED ? 0 : r < 0 ? r : 1;
 }
 
 static int
@@ -393,7 +440,8 @@ op_pwfile(struct build_ctx *c, const struct tmpl_op *op,
 
 	if (!text)
 		return -EINVAL;
-	r = bind_data(c, text, strlen(text), 0644, 0, 0, op->dest, err);
+	r = bind_data(c, text, strlen(text), 0644, 0, 0, op->dest, NULL, NULL,
+		      err);
 	return r < 0 ? r : 1;
 }
 

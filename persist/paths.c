@@ -463,3 +463,44 @@ path_open_parent(int rootfd, dev_t root_dev, const char *path,
 	r = dest_walk(rootfd, root_dev, path, DEST_DIR, id, slash);
 	return r == -ELOOP ? loop_err(path, err) : r;
 }
+
+/* The destination's last component is a trusted link, or a component
+ * above it is: see paths.h.  Links inside the sandbox's tree were made by
+ * the template's symlink ops or come with the distribution's trees bound
+ * in (Debian's /usr/sbin/exim -> exim4); both are root's, in root-owned
+ * directories, and source_walk() trusts nothing else.  Its error details
+ * are not wanted: the caller skips the op and says why. */
+int
+path_resolve_dest(int rootfd, dev_t root_dev, const char *dest,
+		  enum dest_type want, const struct sandbox_ident *id)
+{
+	struct ns_err e = { .code = 0 };
+	const char *slash = strrchr(dest, '/');
+	char parent[PATH_MAX];
+	struct stat st;
+	int fd, dir, r;
+
+	fd = source_walk(rootfd, dest, &e);
+	if (fd >= 0) {
+		r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+		return fd;
+	}
+	if (fd != -ENOENT || !slash || !slash[1])
+		return fd;
+	if ((size_t)(slash - dest) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, dest, (size_t)(slash - dest));
+	parent[slash - dest] = '\0';
+	dir = source_walk(rootfd, *parent ? parent : "/", &e);
+	if (dir < 0)
+		return dir;
+	r = fstat(dir, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	fd = r < 0 ? r : dest_last(dir, root_dev, slash + 1, want, id);
+	close(dir);
+	/* The last component is itself the link that led nowhere. */
+	return fd == -ELOOP ? -ENOENT : fd;
+}

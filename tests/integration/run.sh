@@ -432,6 +432,102 @@ EOF
 	expect_refused destsym "^nscell: $TD/destsym.tmpl:14:[0-9]+: .*symlink"
 }
 
+# A -try op whose destination is a symlink inside the sandbox's own tree
+# (the spec's "/usr/local/bin/msmtp /usr/sbin/exim,ro-bind-try" on Debian,
+# where /usr/sbin/exim -> exim4) mounts on what the link leads to,
+# resolved inside the sandbox; it used to abort the launch.
+xsbin_fixture() {
+	rm -rf "$T/xsbin" "$T/xalt"
+	mkdir -m 0755 "$T/xsbin" "$T/xalt" || return 1
+	echo real-exim >"$T/xsbin/exim4"
+	ln -s exim4 "$T/xsbin/exim"
+	# Absolute: resolved from the sandbox's root, not the host's.
+	ln -s /xsbin/exim4 "$T/xalt/mta"
+	# Climbs above the root: clamped there, never out of the sandbox.
+	ln -s "../../../../../../../..$T/data/hello.txt" "$T/xalt/up"
+}
+
+t_try_dest_symlink_resolved() {
+	xsbin_fixture || return 1
+	mkb trydsym <<EOF
+$T/xsbin /xsbin,ro-bind
+$T/data/hello.txt /xsbin/exim,ro-bind-try
+EOF
+	nsc nsct_a -v -f "$TD/trydsym.tmpl" -- sh -c \
+		'cat /xsbin/exim4; readlink /xsbin/exim'
+	expect_rc 0 && expect_out "hello
+exim4" && err_has "trydsym.tmpl:13: ro-bind-try .* /xsbin/exim: done" &&
+		{ [ "$(cat "$T/xsbin/exim4")" = real-exim ] ||
+			fail "the host's file changed"; }
+}
+
+t_try_dest_symlink_absolute_in_sandbox() {
+	xsbin_fixture || return 1
+	mkb trydabs <<EOF
+$T/xsbin /xsbin,ro-bind
+$T/xalt /xalt,ro-bind
+$T/data/hello.txt /xalt/mta,ro-bind-try
+$T/data/secret.txt /xalt/up,ro-bind-try
+EOF
+	# /xalt/up leads to $T/data/hello.txt of the sandbox, which does
+	# not exist there: skipped, and the host's file is not reached.
+	nsc nsct_a -v -f "$TD/trydabs.tmpl" -- sh -c \
+		"cat /xsbin/exim4; test -e '$T/data/hello.txt' || echo not-in-sandbox"
+	expect_rc 0 && expect_out "hello
+not-in-sandbox" &&
+		err_has "trydabs.tmpl:14: .*/xalt/mta: done" &&
+		{ err_has "trydabs.tmpl:15: .*/xalt/up: skipped: destination symlink leads nowhere" || fail "$(grep trydabs.tmpl:1[3-9] "$T/err")"; } &&
+		{ [ "$(cat "$T/data/hello.txt")" = hello ] ||
+			fail "the host's file changed"; }
+}
+
+t_try_dest_under_symlink_created() {
+	# The default template's /var/tmp -> ../tmp: a -try bind below it
+	# lands in the sandbox's /tmp, its mount point made there.
+	mkb trydvt <<EOF
+/tmp,tmpfs
+../tmp /var/tmp,symlink
+$T/rw /var/tmp/x,bind-try
+EOF
+	nsc nsct_a -f "$TD/trydvt.tmpl" -- cat /tmp/x/which
+	expect_rc 0 && expect_out rw-content
+}
+
+t_try_dest_copy_symlink() {
+	xsbin_fixture || return 1
+	mkb trydcp <<EOF
+$T/xsbin /xsbin,ro-bind
+$T/data/hello.txt /xsbin/exim,copy-try
+EOF
+	nsc nsct_a -f "$TD/trydcp.tmpl" -- cat /xsbin/exim4
+	expect_rc 0 && expect_out hello
+}
+
+t_try_dest_user_symlink_skipped() {
+	# A link the user made in its own home is never followed: the -try
+	# op is skipped, the non-try op still refused.
+	local h=${HOME_OF[nsct_a]} rc=0
+	rm -f "$h/dlink"
+	ln -s /usr/bin "$h/dlink" && chown -h nsct_a: "$h/dlink" || return 1
+	mkb trydusr <<EOF
+\$HOMEDIR,bind
+$T/data/hello.txt \$HOMEDIR/dlink/env,ro-bind-try
+EOF
+	nsc nsct_a -v -f "$TD/trydusr.tmpl" -- sh -c '/usr/bin/env true && echo env-intact'
+	expect_rc 0 && expect_out env-intact &&
+		err_has "trydusr.tmpl:13: .*skipped: destination path has an untrusted symlink" || rc=1
+	if [ "$rc" = 0 ]; then
+		mkb trydusr2 <<EOF
+\$HOMEDIR,bind
+$T/data/hello.txt \$HOMEDIR/dlink/env,ro-bind
+EOF
+		nsc nsct_a -f "$TD/trydusr2.tmpl" -- touch "$(marker trydusr2)"
+		expect_refused trydusr2 "^nscell: $TD/trydusr2.tmpl:13:[0-9]+: .*symlink" || rc=1
+	fi
+	rm -f "$h/dlink"
+	return "$rc"
+}
+
 t_dir() {
 	mkb dir <<EOF
 /a/b/c,dir
@@ -1647,6 +1743,11 @@ suite_tests() {
 	run_test "symlink: created" t_symlink
 	run_test "symlink: conflicting path refused" t_symlink_conflict_refused
 	run_test "destination through a symlink refused" t_dest_through_symlink_refused
+	run_test "-try destination symlink resolved in the sandbox" t_try_dest_symlink_resolved
+	run_test "-try destination symlink: absolute, clamped to the root" t_try_dest_symlink_absolute_in_sandbox
+	run_test "-try destination below /var/tmp -> ../tmp" t_try_dest_under_symlink_created
+	run_test "copy-try destination symlink resolved" t_try_dest_copy_symlink
+	run_test "-try destination through a user's symlink skipped" t_try_dest_user_symlink_skipped
 	run_test "dir: root-owned 0755" t_dir
 	run_test "root: read-only tmpfs" t_root_read_only_tmpfs
 	run_test "mqueue: mounted" t_mqueue
