@@ -294,6 +294,26 @@ check_type(const struct stat *st, bool last, enum dest_type want)
 	return 0;
 }
 
+/* O_PATH of @name in @dir.  nscell holds no CAP_DAC_OVERRIDE: below a
+ * user's directory bound into the sandbox (a 0700 home) the lookup is the
+ * user's to make, so a refusal is retried with the user's fsuid. */
+static int
+dest_lookup(int dir, const char *name, const struct sandbox_ident *id)
+{
+	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 || errno != EACCES)
+		return fd < 0 ? -errno : fd;
+	if (fs_as_user(id->uid, id->gid) == 0) {
+		fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		fd = fd < 0 ? -errno : fd;
+	} else {
+		fd = -EACCES;
+	}
+	fs_as_root();
+	return fd;
+}
+
 static int
 dest_step(int *cur, dev_t root_dev, const char *name, bool last,
 	  enum dest_type want, const struct sandbox_ident *id)
@@ -301,16 +321,16 @@ dest_step(int *cur, dev_t root_dev, const char *name, bool last,
 	struct stat st;
 	int next, r;
 
-	next = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (next < 0 && errno == ENOENT && !(last && want == DEST_NONE)) {
+	next = dest_lookup(*cur, name, id);
+	if (next == -ENOENT && !(last && want == DEST_NONE)) {
 		r = create_entry(*cur, root_dev, name,
 				 !last || want == DEST_DIR, id);
 		if (r < 0)
 			return r;
-		next = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		next = dest_lookup(*cur, name, id);
 	}
 	if (next < 0)
-		return -errno;
+		return next;
 	r = fstat(next, &st) < 0 ? -errno : check_type(&st, last, want);
 	if (r < 0) {
 		close(next);
@@ -360,9 +380,9 @@ dest_last(int dir, dev_t root_dev, const char *name, enum dest_type want,
 	fd = create_open(dir, root_dev, name, want == DEST_DIR, id);
 	if (fd != -EEXIST)
 		return fd;
-	fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = dest_lookup(dir, name, id);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
 	if (r < 0) {
 		close(fd);
@@ -480,7 +500,13 @@ path_resolve_dest(int rootfd, dev_t root_dev, const char *dest,
 	struct stat st;
 	int fd, dir, r;
 
-	fd = source_walk(rootfd, dest, &e);
+	/* Walked as the user, as sources are: nscell holds no
+	 * CAP_DAC_OVERRIDE, and a destination inside a user's 0700 home is
+	 * for the user to reach. */
+	fd = fs_as_user(id->uid, id->gid);
+	if (fd == 0)
+		fd = source_walk(rootfd, dest, &e);
+	fs_as_root();
 	if (fd >= 0) {
 		r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
 		if (r < 0) {
@@ -495,7 +521,10 @@ path_resolve_dest(int rootfd, dev_t root_dev, const char *dest,
 		return -ENAMETOOLONG;
 	memcpy(parent, dest, (size_t)(slash - dest));
 	parent[slash - dest] = '\0';
-	dir = source_walk(rootfd, *parent ? parent : "/", &e);
+	dir = fs_as_user(id->uid, id->gid);
+	if (dir == 0)
+		dir = source_walk(rootfd, *parent ? parent : "/", &e);
+	fs_as_root();
 	if (dir < 0)
 		return dir;
 	r = fstat(dir, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;

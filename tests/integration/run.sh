@@ -528,6 +528,21 @@ EOF
 	return "$rc"
 }
 
+t_bind_into_private_home() {
+	# nscell holds no CAP_DAC_OVERRIDE: a destination inside the user's
+	# 0700 home (bound in) is looked up and made as the user.
+	rm -rf "${HOME_OF[nsct_a]}/shared"
+	mkb intohome <<EOF
+\$HOMEDIR,bind
+$T/data \$HOMEDIR/shared/data,ro-bind
+EOF
+	nsc nsct_a -f "$TD/intohome.tmpl" -- cat "${HOME_OF[nsct_a]}/shared/data/hello.txt"
+	expect_rc 0 && expect_out hello || return 1
+	[ "$(stat -c %u "${HOME_OF[nsct_a]}/shared")" = "${UID_OF[nsct_a]}" ] ||
+		fail "shared/ not made as the user"
+	rm -rf "${HOME_OF[nsct_a]}/shared"
+}
+
 t_dir() {
 	mkb dir <<EOF
 /a/b/c,dir
@@ -1748,6 +1763,7 @@ suite_tests() {
 	run_test "-try destination below /var/tmp -> ../tmp" t_try_dest_under_symlink_created
 	run_test "copy-try destination symlink resolved" t_try_dest_copy_symlink
 	run_test "-try destination through a user's symlink skipped" t_try_dest_user_symlink_skipped
+	run_test "bind into the user's 0700 home: made and reached as the user" t_bind_into_private_home
 	run_test "dir: root-owned 0755" t_dir
 	run_test "root: read-only tmpfs" t_root_read_only_tmpfs
 	run_test "mqueue: mounted" t_mqueue
