@@ -112,11 +112,14 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 		die("setgroups: %s", strerror(errno));
 	fill_spec(L, &spec, &err);
 	if (spec.persistent) {
+		uint64_t srchash = TMPL_HASH_INIT;
+
+		if (persist_source_hash(&L->ops, &spec.id, &srchash, &err) < 0)
+			die_err(&err);
 		struct persist_key k = {
 			.persist_dir = spec.persist_dir,
 			.hash = spec_hash(&spec),
-			.srchash = persist_source_hash(&L->ops, &spec.id,
-						       TMPL_HASH_INIT),
+			.srchash = srchash,
 			.reload = persist_reload_requested(&spec.id),
 			.group_stamp = stamp,
 			.hint = have_rec ? &rec : NULL,

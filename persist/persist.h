@@ -47,9 +47,10 @@ int persist_open_record(const struct record *r, struct nsset *ns);
 /* Identity of every bind and copy source, stat()ed as the user: existence,
  * device and inode, plus size and mtime for copies.  A socket or file
  * replaced on the host (mysqld restarted) changes it, and the next launch
- * rebuilds. */
-uint64_t persist_source_hash(const struct tmpl *t,
-			     const struct sandbox_ident *id, uint64_t h);
+ * rebuilds.  *@h is the value to start from and the result. */
+int persist_source_hash(const struct tmpl *t,
+			const struct sandbox_ident *id, uint64_t *h,
+			struct ns_err *err);
 
 /* Identity of /etc/group (inode, size, mtime); never 0. */
 uint64_t persist_group_stamp(void);
