@@ -54,6 +54,9 @@ suite_setup() {
 		put "$UD" 0644 "${HOME_OF[$UD]}/script.php"
 	printf '<?php echo "cron ran\\n";\n' | put "$UD" 0644 "${HOME_OF[$UD]}/wp-cron.php"
 	echo x | put "$UD" 0644 "${HOME_OF[$UD]}/x"
+	mkdir -p "${HOME_OF[$UD]}/cgi-bin" && chown "$UD:" "${HOME_OF[$UD]}/cgi-bin" &&
+		printf '#!/bin/sh\necho "Content-Type: text/plain"\necho\necho "query $QUERY_STRING"\n' |
+		put "$UD" 0755 "${HOME_OF[$UD]}/cgi-bin/x.cgi"
 	# The programs where the examples call them.
 	mkdir -p "$W/path" && ln -s "$NS" "$W/path/nscell" &&
 		ln -s "$W/bin/cmd_ns" "$W/path/cmd_ns" &&
