@@ -12,8 +12,37 @@ install_deps() {
 			grep -q 'install ok installed' || missing+=("$p")
 	done
 	[ ${#missing[@]} -eq 0 ] && return 0
+	# Set where /usr or /etc is an overlay (tests/e2e/debian-host-safety.sh):
+	# apt-get would record in the host's dpkg database files that land in
+	# the overlay and vanish with it.
+	if [ -n "${NSCELL_NO_APT:-}" ]; then
+		echo "install_deps: missing ${missing[*]}, and apt-get is not allowed here" >&2
+		return 1
+	fi
 	echo "== installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	apt_update || return 1
+	# Other programs on this machine may be installing too: wait for the
+	# dpkg lock (bounded) rather than failing.
+	apt-get -o DPkg::Lock::Timeout="$NSCELL_APT_LOCK_WAIT" install -y -qq \
+		--no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# How long apt-get may wait for a lock another program holds (seconds).
+NSCELL_APT_LOCK_WAIT=${NSCELL_APT_LOCK_WAIT:-600}
+
+# apt-get update, retried while another program holds the lists lock
+# (DPkg::Lock::Timeout covers only the dpkg lock, not /var/lib/apt/lists/lock).
+apt_update() {
+	local end=$((SECONDS + NSCELL_APT_LOCK_WAIT)) out
+	while :; do
+		out=$(apt-get -o DPkg::Lock::Timeout="$NSCELL_APT_LOCK_WAIT" \
+			update -qq 2>&1) && return 0
+		if ! grep -q 'Could not get lock' <<<"$out" ||
+			[ "$SECONDS" -ge "$end" ]; then
+			printf '%s\n' "$out" >&2
+			return 1
+		fi
+		sleep 5
+	done
 }
