@@ -52,9 +52,11 @@ suite_setup() {
 		tail -n 20 "$T/build-testing.log" | sed 's/^/#   /' >&2
 		return 1
 	fi
-	cp -- "$T/build-testing/nscell" "$T/bin/nscell-testing" &&
-		chown root:root "$T/bin/nscell-testing" &&
-		chmod 4755 "$T/bin/nscell-testing" || return 1
+	# Setuid like the copy under test: 4750 root:$EXEC_GROUP, on the
+	# suite's private tmpfs (a testing build has kill points: nobody but
+	# the test users may ever run it setuid).
+	install_suid "$T/build-testing/nscell" "$T/bin/nscell-testing" \
+		"$EXEC_GROUP" || return 1
 	NST=$T/bin/nscell-testing
 	EXTRA_BINS=("$NST" "$CMD_NS")
 	echo "# testing binary $NST, cmd_ns $CMD_NS"
@@ -262,7 +264,7 @@ t_groups_cache_refreshed() {
 	nsc "$u" -v -f "$TD/pers.tmpl" -- id -G
 	expect_rc 0 && err_has '^nscell: built a persisted sandbox' || return 1
 	h=$(v_holder) s1=$(rec "$d" groupstamp) g1=$(rec "$d" groups)
-	[ -n "$s1" ] && [ "$g1" = "${GID_OF[$u]},$(getent group nsct_g | cut -d: -f3)" ] ||
+	[ -n "$s1" ] && [ "$g1" = "${GID_OF[$u]},$(getent group nsct_g | cut -d: -f3),$EXEC_GID" ] ||
 		fail "record: groupstamp '$s1', groups '$g1'" || return
 	retry groupadd nsct_gx || fail "groupadd" || return
 	nsc "$u" -v -f "$TD/pers.tmpl" -- true
@@ -1153,7 +1155,7 @@ t_mounts_200_users() {
 		note "USER=$name"
 		note "UID=$((b + i))"
 		retry useradd -M -d /nonexistent/nscell-it -u "$((b + i))" -U \
-			-s /bin/sh "$name" 2>>"$T/useradd.err" || break
+			-G "$EXEC_GROUP" -s /bin/sh "$name" 2>>"$T/useradd.err" || break
 		made+=("$name")
 	done
 	if [ "${#made[@]}" != "$n" ]; then
@@ -1163,7 +1165,7 @@ t_mounts_200_users() {
 	fi
 	# Each user once, the default template, 25 at a time.
 	for ((i = 0; i < n; i++)); do
-		setpriv --reuid="$((b + i))" --regid="$((b + i))" --clear-groups -- \
+		setpriv --reuid="$((b + i))" --regid="$((b + i))" --groups="$EXEC_GID" -- \
 			env -i PATH="$SAFE_PATH" HOME=/ "$NS" -- /bin/true \
 			</dev/null >/dev/null 2>>"$T/z.err" &
 		pids+=($!)
