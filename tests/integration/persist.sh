@@ -833,13 +833,14 @@ t_rlimits_build_and_restore() {
 		esac
 		reset_user "$u"
 		ONESHOT=()
-		# Soft limit only (prlimit's "N:" keeps the hard one).
-		NSC_WRAP=(prlimit "--${res}=${want}:")
+		# Soft limit only (prlimit's "N:" keeps the hard one), set
+		# just before nscell (setpriv itself may crash on 16 KiB).
+		NSC_EXEC_WRAP=(prlimit "--${res}=${want}:")
 		# No output: stdout is a file, and RLIMIT_FSIZE 0 applies to
 		# the command too.  Exit 0 iff the caller's limit is back.
 		nsc "$u" -v -f "$TD/pers.tmpl" -- grep -Eq \
 			"^$field +$want " /proc/self/limits
-		NSC_WRAP=()
+		NSC_EXEC_WRAP=()
 		expect_rc 0 && err_has '^nscell: built a persisted sandbox' ||
 			{ fail "built under $res=$want"; r=1; continue; }
 		nsc "$u" -v -f "$TD/pers.tmpl" -- sh -c \
@@ -859,9 +860,9 @@ t_rlimits_hard() {
 	bnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
 	reset_user "$u"
 	ONESHOT=()
-	NSC_WRAP=(prlimit --stack=16384:16384)
+	NSC_EXEC_WRAP=(prlimit --stack=16384:16384)
 	nsc "$u" -f "$TD/pers.tmpl" -- cat /proc/self/limits
-	NSC_WRAP=()
+	NSC_EXEC_WRAP=()
 	if (( (16#$bnd >> 24) & 1 )); then
 		expect_rc 0 && out_has '^Max stack size +16384 +16384 '
 	else
