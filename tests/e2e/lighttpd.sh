@@ -9,9 +9,12 @@
 #
 # Needs root (exit 77 = skipped otherwise).  Installs lighttpd, php-cgi and
 # curl if missing, builds nscell into a scratch directory unless a binary is
-# given, then re-executes itself in a private mount namespace where
-# /etc/nscell is a tmpfs holding the test's configuration and persistDir is
-# the test's own.  It creates two site users with their docroots, starts
+# given, then re-executes itself in a private mount namespace where /etc is
+# an overlay on a tmpfs (the site users, and the group that may run the
+# setuid copy, exist only there), /etc/nscell a tmpfs holding the test's
+# configuration, persistDir the test's own, and the setuid copy (4750,
+# root:nse2e_exec, whose members are www-data and the site users) lives on
+# a tmpfs of that namespace.  It creates two site users with their docroots, starts
 # lighttpd on a free loopback port, fetches the seed's "Is it working?"
 # dirlist CGI, a probe CGI and a PHP page with curl, checks what a hosting
 # operator would check, stops lighttpd and removes everything it made.
@@ -56,7 +59,7 @@ why() { WHY="${WHY:+$WHY
 # ================================================================ outer ===
 
 outer_main() {
-	local bin=${1:-} w created_etc=0 rc before after u uid left state
+	local bin=${1:-} w rc before after u uid left state
 	local p stray
 
 	if [ "$(id -u)" != 0 ]; then
@@ -105,10 +108,6 @@ outer_main() {
 	bin=$(readlink -f -- "$bin")
 
 	before=$(mount_list)
-	if [ ! -e "$CONF_DIR" ]; then
-		mkdir -m 0755 "$CONF_DIR" || exit 1
-		created_etc=1
-	fi
 	NSCELL_E2E_INNER=1 NSCELL_E2E_W=$w unshare --mount \
 		--propagation private -- "$BASH" "$SELF" "$bin"
 	rc=$?
@@ -120,12 +119,14 @@ outer_main() {
 		notok "the inner part finished (exit $rc)"
 	fi
 
-	# Safety net, then the leak checks, in the host's mount namespace.
+	# The leak checks, in the host's mount namespace.  The site users
+	# only ever existed in the inner namespace's /etc: none of ours (name
+	# and uid) may be in the host's, and nothing is deleted here (a user
+	# of that name on the host is somebody else's).
 	left=""
 	for u in $(sed -n 's/^USER=//p' "$state"); do
-		if getent passwd "$u" >/dev/null; then
-			pkill -KILL -u "$u" 2>/dev/null
-			userdel -r "$u" >/dev/null 2>&1 || userdel -f -r "$u" >/dev/null 2>&1
+		uid=$(sed -n "s/^UID_$u=//p" "$state")
+		if [ -n "$uid" ] && [ "$(getent passwd "$u" | cut -d: -f3)" = "$uid" ]; then
 			left="$left $u"
 		fi
 	done
@@ -137,7 +138,6 @@ outer_main() {
 		fi
 	done
 	h=$(sed -n 's/^H=//p' "$state")
-	[ "$created_etc" = 1 ] && rmdir "$CONF_DIR" 2>/dev/null
 	after=$(mount_list)
 
 	if [ "$before" = "$after" ]; then
@@ -147,9 +147,9 @@ outer_main() {
 			"$(diff <(echo "$before") <(echo "$after"))"
 	fi
 	if [ -z "$left" ]; then
-		ok "cleanup: site users removed"
+		ok "cleanup: site users not on the host"
 	else
-		notok "cleanup: site users removed" "left:$left"
+		notok "cleanup: site users not on the host" "found:$left"
 	fi
 	if [ -z "$stray" ]; then
 		ok "cleanup: lighttpd and its workers stopped"
@@ -162,10 +162,10 @@ outer_main() {
 	*) ;;
 	esac
 	if [ ! -e "$w" ] && { [ -z "$h" ] || [ ! -e "$h" ]; } &&
-		{ [ "$created_etc" = 0 ] || [ ! -e "$CONF_DIR" ]; }; then
-		ok "cleanup: work dir, homes and $CONF_DIR as they were"
+		! grep -qsF "persistDir $w/lsns" "$CONF_DIR/nscell.conf"; then
+		ok "cleanup: work dir, homes removed; no config of ours in the host's $CONF_DIR"
 	else
-		notok "cleanup: work dir, homes and $CONF_DIR as they were"
+		notok "cleanup: work dir, homes removed; no config of ours in the host's $CONF_DIR"
 	fi
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" = 0 ]
@@ -181,8 +181,10 @@ NS=""			# setuid copy under test
 LPID=""			# lighttpd
 PORT=""
 UA="" UB=""		# the site users
+EXEC_GROUP=nse2e_exec	# who (but root) may run the setuid copy
 declare -A UID_OF GID_OF HOME_OF
 CREATED_USERS=()
+ETC_OVL=0
 BODY="" CODE="" HDRS=""
 
 note() { echo "$1" >>"$W/state"; }
@@ -211,6 +213,10 @@ inner_cleanup() {
 		userdel -r "$u" >/dev/null 2>&1 || userdel -f -r "$u" >/dev/null 2>&1
 	done
 	mountpoint -q "$CONF_DIR" && umount "$CONF_DIR"
+	mountpoint -q "$W/bin" && umount -l "$W/bin"
+	if [ "$ETC_OVL" = 1 ]; then
+		umount -l /etc && umount -l "$W/etcovl"
+	fi
 	case $H in
 	/*/nscell-e2e.*) rm -rf --one-file-system -- "$H" ;;
 	*) ;;
@@ -237,9 +243,11 @@ add_user() {
 		echo "# setup: $name already exists; refusing to touch it" >&2
 		return 1
 	fi
-	useradd -m -d "$H/$name" -u "$uid" -U -s /bin/sh "$name" || return 1
+	useradd -m -d "$H/$name" -u "$uid" -U -G "$EXEC_GROUP" -s /bin/sh \
+		"$name" || return 1
 	CREATED_USERS+=("$name")
 	note "USER=$name"
+	note "UID_$name=$uid"
 	chmod "$mode" "$H/$name"
 	UID_OF[$name]=$uid
 	GID_OF[$name]=$(id -g "$name")
@@ -327,8 +335,25 @@ inner_setup() {
 	mkdir -m 0700 "$W/lsns" || return 1
 	mkdir -m 0750 "$W/run" "$W/upload" || return 1
 	chown www-data:www-data "$W/run" "$W/upload" || return 1
-	cp -- "$1" "$W/bin/nscell" && chown root:root "$W/bin/nscell" &&
-		chmod 4755 "$W/bin/nscell" || return 1
+
+	# /etc: an overlay whose upper layer is a tmpfs of ours, so that the
+	# users and the group below exist only in this mount namespace.
+	mkdir -m 0700 "$W/etcovl" &&
+		mount -t tmpfs -o mode=0700,size=16m nscell-e2e-etc "$W/etcovl" &&
+		mkdir "$W/etcovl/upper" "$W/etcovl/work" &&
+		chmod --reference=/etc "$W/etcovl/upper" || return 1
+	mount -t overlay -o "lowerdir=/etc,upperdir=$W/etcovl/upper,workdir=$W/etcovl/work" \
+		nscell-e2e-etc /etc || return 1
+	ETC_OVL=1
+	[ -d "$CONF_DIR" ] || mkdir -m 0755 "$CONF_DIR" || return 1
+	b=$(free_block 3) || return 1
+	# The setuid copy: 4750 root:$EXEC_GROUP, on a tmpfs of this
+	# namespace.  Its members: www-data (lighttpd runs nscell-cgi and the
+	# PHP workers as www-data) and the site users.
+	groupadd -g "$((b + 2))" "$EXEC_GROUP" &&
+		usermod -a -G "$EXEC_GROUP" www-data || return 1
+	private_dir "$W/bin" "$EXEC_GROUP" &&
+		install_suid "$1" "$W/bin/nscell" "$EXEC_GROUP" || return 1
 	NS=$W/bin/nscell
 	for u in unmount_ns cmd_ns; do
 		if [ -x "$(dirname -- "$1")/$u" ]; then
@@ -348,7 +373,6 @@ inner_setup() {
 	fi
 	chmod 0755 "$H"
 	note "H=$H"
-	b=$(free_block) || return 1
 	UA=nse2e_a UB=nse2e_b
 	# alice's home is 0711 (lighttpd needs only to reach the docroot);
 	# bob's is 0755 and his secret 0644: only the sandbox keeps alice out.

@@ -46,7 +46,8 @@ outer_main() {
 	state=$(mktemp /tmp/nscell-it-state.XXXXXX) || exit 1
 	mounts_before=$(mount_list)
 
-	NSCELL_IT_STATE=$state unshare --mount --propagation private -- \
+	NSCELL_IT_STATE=$state NSCELL_IT_HOST_PID=$$ \
+		unshare --mount --propagation private -- \
 		"$BASH" "$0" "$bin" "${@:2}"
 	rc=$?
 
@@ -64,15 +65,9 @@ outer_main() {
 		extra_fail=1
 	fi
 
-	# Safety net: whatever the inner trap could not remove.
-	for u in $users; do
-		if getent passwd "$u" >/dev/null; then
-			userdel -r "$u" >/dev/null 2>&1
-		fi
-	done
-	if getent group nsct_g >/dev/null && grep -q '^GROUP=nsct_g' "$state"; then
-		groupdel nsct_g >/dev/null 2>&1
-	fi
+	# No safety net that deletes users or groups here: ours only ever
+	# existed in the inner namespace's /etc (an overlay), and a user of
+	# the same name on the host is somebody else's.
 
 	# Leak checks, in the host's mount namespace.
 	mounts_after=$(mount_list)
@@ -88,12 +83,15 @@ outer_main() {
 	fi
 	n=$((n + 1))
 	lines=""
-	for u in $users; do
-		getent passwd "$u" >/dev/null && lines="$lines $u"
+	# Ours: the name with the uid (or gid) of our block.
+	for u in $(sed -n 's/^UID=//p' "$state"); do
+		p=$(getent passwd "$u" | cut -d: -f1)
+		[ -n "$p" ] && grep -qx "USER=$p" "$state" && lines="$lines $p"
 	done
-	if getent group nsct_g >/dev/null && grep -q '^GROUP=nsct_g' "$state"; then
-		lines="$lines @nsct_g"
-	fi
+	for u in $(sed -n 's/^GID=//p' "$state"); do
+		p=$(getent group "$u" | cut -d: -f1)
+		[ -n "$p" ] && grep -qx "GROUP=$p" "$state" && lines="$lines @$p"
+	done
 	if [ -z "$lines" ] && [ -n "$users" ]; then
 		echo "ok $n - leak: test users and groups removed"
 		pass=$((pass + 1))
@@ -159,7 +157,9 @@ TD=$CONF_DIR/t		# trusted template dir (root-owned, on our tmpfs)
 CONF=$CONF_DIR/nscell.conf
 OVERFLOW_UID=65534
 CREATED_USERS=()
-CREATED_GROUP=""
+CREATED_GROUPS=()
+EXEC_GROUP=nsct_exec	# the only group (but root) that may run the setuid copies
+EXEC_GID=""
 IPC_IDS=()
 EXTRA_ENV=()
 # Every launch is one-shot (-n: a fresh sandbox that dies with nscell)
@@ -169,6 +169,21 @@ UNMOUNT_NS=""		# unmount_ns next to the binary under test, if built
 EXTRA_BINS=()		# other copies whose processes may be sandbox holders
 NSC_BIN=""		# nsc/spawn run this copy instead of $NS when set
 NSC_WRAP=()		# nsc: command prefix between timeout and the launch
+# nsc: command prefix right before the binary (after setpriv and env), for
+# what must apply to nscell alone: setpriv crashes on a 16 KiB stack in
+# one start of six (ASLR), nscell never did.
+NSC_EXEC_WRAP=()
+# nsc: seconds before a launch is killed.  The slowest launches measured on
+# a loaded 2-vCPU host (each run prints its slowest at the end): 1.5 s in
+# the integration suite, 0.4 s in the persistence suite; the security
+# suite's cross-tenant probe (15 s) sets its own limit.  A launch killed at
+# the limit is reported as a timeout, never as a verdict on nscell.  A test
+# may raise it for itself (run_test resets it).
+NSC_TIMEOUT_DEFAULT=${NSCELL_IT_LAUNCH_TIMEOUT:-30}
+NSC_TIMEOUT=$NSC_TIMEOUT_DEFAULT
+TIMED_OUT=0		# the last nsc launch was killed at NSC_TIMEOUT
+N_TIMEOUTS=0		# launches killed at the limit in the current test
+SLOWEST=0 SLOWEST_WHAT=""	# the slowest launch (ms) of the run
 OUT="" ERR="" RC=0
 DIAG="" SKIP_REASON=""
 N=0 PASS=0 FAIL=0 SKIP=0
@@ -235,13 +250,19 @@ inner_cleanup() {
 	for u in "${CREATED_USERS[@]}"; do
 		retry userdel -r "$u" >/dev/null 2>&1 || userdel -f -r "$u" >/dev/null 2>&1
 	done
-	if [ -n "$CREATED_GROUP" ]; then
-		groupdel "$CREATED_GROUP" >/dev/null 2>&1
-	fi
+	for u in "${CREATED_GROUPS[@]}"; do
+		groupdel "$u" >/dev/null 2>&1
+	done
 	if mountpoint -q "$CONF_DIR"; then
 		umount "$CONF_DIR" 2>/dev/null
 	fi
+	# The private tmpfs of the setuid copies (lazily: a process killed
+	# above may not have exited yet).
+	for p in "$T/bin" "$T/suid"; do
+		[ -n "$T" ] && mountpoint -q "$p" && umount -l "$p"
+	done
 	if [ "$ETC_OVL" = 1 ]; then
+		mountpoint -q /root && umount /root 2>/dev/null
 		umount /etc 2>/dev/null && umount "$T/etc" 2>/dev/null
 	fi
 	case $T in
@@ -271,6 +292,13 @@ retry() {
 	return "$rc"
 }
 
+add_group() {	# add_group NAME GID
+	retry groupadd -g "$2" "$1" || return 1
+	CREATED_GROUPS+=("$1")
+	note "GROUP=$1"
+	note "GID=$2"
+}
+
 add_user() {
 	# add_user NAME UID HOME|-  [extra useradd args]
 	local name=$1 uid=$2 home=$3
@@ -279,12 +307,24 @@ add_user() {
 		echo "# setup: $name already exists; refusing to touch it" >&2
 		return 1
 	fi
+	# Every test user may execute the setuid copies: a member of
+	# EXEC_GROUP besides the groups asked for (-G G becomes -G G,EXEC).
+	local a=() g="$EXEC_GROUP"
+	while [ $# -gt 0 ]; do
+		if [ "$1" = -G ] && [ $# -ge 2 ]; then
+			g="$2,$g"
+			shift 2
+		else
+			a+=("$1")
+			shift
+		fi
+	done
 	if [ "$home" = - ]; then
 		retry useradd -M -d /nonexistent/nscell-it -u "$uid" -U \
-			-s /bin/sh "$@" "$name" || return 1
+			-s /bin/sh -G "$g" "${a[@]}" "$name" || return 1
 	else
-		retry useradd -m -d "$home" -u "$uid" -U -s /bin/sh "$@" "$name" ||
-			return 1
+		retry useradd -m -d "$home" -u "$uid" -U -s /bin/sh -G "$g" \
+			"${a[@]}" "$name" || return 1
 		chmod 0700 "$home"
 	fi
 	CREATED_USERS+=("$name")
@@ -376,13 +416,6 @@ inner_setup() {
 	mkdir -m 0755 "$T/bin" "$T/data" "$T/data/secretdir" \
 		"$T/data2" "$T/cp" "$T/exp" "$T/suid" "$T/lsns" "$T/tmp" || return 1
 	mkdir -m 1777 "$T/mark" "$T/ww" || return 1
-	cp -- "$1" "$T/bin/nscell" && chown root:root "$T/bin/nscell" &&
-		chmod 4755 "$T/bin/nscell" || return 1
-	NS=$T/bin/nscell
-	if [ -x "$(dirname -- "$1")/unmount_ns" ]; then
-		cp -- "$(dirname -- "$1")/unmount_ns" "$T/bin/unmount_ns" &&
-			chmod 0755 "$T/bin/unmount_ns" && UNMOUNT_NS=$T/bin/unmount_ns
-	fi
 
 	# /etc becomes an overlay whose upper layer is a tmpfs of ours: the
 	# test users and groups and the config exist only in this mount
@@ -397,17 +430,37 @@ inner_setup() {
 	mount -t overlay -o "lowerdir=/etc,upperdir=$T/etc/upper,workdir=$T/etc/work" \
 		nscell-it-etc /etc || return 1
 	ETC_OVL=1
+	# /root likewise (the security suite's canary lives there): whatever a
+	# test writes in /etc or /root, on purpose or through an escape, lands
+	# in these upper layers, and only what this namespace wrote does
+	# (host_writes).
+	mkdir "$T/etc/root-upper" "$T/etc/root-work" &&
+		chmod --reference=/root "$T/etc/root-upper" &&
+		mount -t overlay -o "lowerdir=/root,upperdir=$T/etc/root-upper,workdir=$T/etc/root-work" \
+			nscell-it-root /root || return 1
 	[ -d "$CONF_DIR" ] || mkdir -m 0755 "$CONF_DIR" || return 1
 	mount -t tmpfs -o mode=0755,size=4m nscell-it "$CONF_DIR" || return 1
 	mkdir -m 0755 "$TD" || return 1
 
-	b=$(free_block) || {
+	b=$(free_block 12) || {
 		echo "# setup: no free uid block" >&2
 		return 1
 	}
-	retry groupadd -g "$((b + 9))" nsct_g || return 1
-	CREATED_GROUP=nsct_g
-	note "GROUP=nsct_g"
+	add_group nsct_g "$((b + 9))" || return 1
+	add_group "$EXEC_GROUP" "$((b + 10))" || return 1
+	EXEC_GID=$((b + 10))
+
+	# The setuid copy under test: 4750 root:$EXEC_GROUP (only the test
+	# users and root may run it), on a tmpfs that exists only in this
+	# mount namespace.  Likewise the setuid fixture of the nosuid test.
+	private_dir "$T/bin" "$EXEC_GROUP" &&
+		install_suid "$1" "$T/bin/nscell" "$EXEC_GROUP" || return 1
+	NS=$T/bin/nscell
+	if [ -x "$(dirname -- "$1")/unmount_ns" ]; then
+		cp -- "$(dirname -- "$1")/unmount_ns" "$T/bin/unmount_ns" &&
+			chmod 0755 "$T/bin/unmount_ns" && UNMOUNT_NS=$T/bin/unmount_ns
+	fi
+	mount -t tmpfs -o mode=0755,size=16m nscell-it-suid "$T/suid" || return 1
 	add_user nsct_a "$b" "$H/nsct_a" || return 1
 	add_user nsct_b "$((b + 1))" "$H/nsct_b" || return 1
 	add_user nsct_c "$((b + 2))" "$H/nsct_c" || return 1
@@ -469,25 +522,53 @@ EOF
 # between timeout and the launch (persist.sh: a reaper recording the real
 # wait status).
 nsc() {
-	local who=$1 home
+	local who=$1 home t0 ms
 	shift
 	home=${HOME_OF[$who]:-/root}
+	t0=$(date +%s%N)
 	if [ "$who" = root ]; then
-		timeout -k 3 20 "${NSC_WRAP[@]}" env -i PATH="$SAFE_PATH" \
+		timeout -k 3 "$NSC_TIMEOUT" "${NSC_WRAP[@]}" env -i PATH="$SAFE_PATH" \
 			HOME=/root USER=root LOGNAME=root LANG=C "${EXTRA_ENV[@]}" \
-			"${NSC_BIN:-$NS}" "${ONESHOT[@]}" "$@" \
+			"${NSC_EXEC_WRAP[@]}" "${NSC_BIN:-$NS}" "${ONESHOT[@]}" "$@" \
 			</dev/null >"$T/out" 2>"$T/err"
 	else
-		timeout -k 3 20 "${NSC_WRAP[@]}" \
+		timeout -k 3 "$NSC_TIMEOUT" "${NSC_WRAP[@]}" \
 			setpriv --reuid="$who" --regid="${GID_OF[$who]}" \
-			--init-groups -- env -i PATH="$SAFE_PATH" HOME="$home" \
+			--groups="$(groups_of "$who")" -- env -i PATH="$SAFE_PATH" HOME="$home" \
 			USER="$who" LOGNAME="$who" LANG=C "${EXTRA_ENV[@]}" \
-			"${NSC_BIN:-$NS}" "${ONESHOT[@]}" "$@" </dev/null >"$T/out" 2>"$T/err"
+			"${NSC_EXEC_WRAP[@]}" "${NSC_BIN:-$NS}" "${ONESHOT[@]}" "$@" \
+			</dev/null >"$T/out" 2>"$T/err"
 	fi
 	RC=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
+	launch_done "$ms" "$*"
 	return 0
+}
+
+# groups_of WHO: WHO's groups as initgroups() would set them (setpriv
+# --init-groups), plus EXEC_GROUP: a user the suite makes on the fly (a
+# directory user, say) may run the setuid copy too.
+groups_of() {
+	id -G -- "$1" 2>/dev/null | tr ' ' '\n' | { cat; echo "$EXEC_GID"; } |
+		grep . | sort -n -u | paste -s -d,
+}
+
+# launch_done MS WHAT: after a launch: its time for the run's slowest, and
+# TIMED_OUT when it was killed at NSC_TIMEOUT.
+launch_done() {
+	TIMED_OUT=0
+	if [ "$1" -ge $((NSC_TIMEOUT * 1000)) ] && { [ "$RC" = 124 ] || [ "$RC" = 137 ]; }; then
+		TIMED_OUT=1
+		N_TIMEOUTS=$((N_TIMEOUTS + 1))
+		ERR="${ERR:+$ERR
+}(harness: killed after the ${NSC_TIMEOUT} s limit: a timeout, not a verdict)"
+	fi
+	if [ "$1" -gt "$SLOWEST" ]; then
+		SLOWEST=$1
+		SLOWEST_WHAT=$(printf '%s' "$2" | head -c 60 | tr '\n' ' ')
+	fi
 }
 
 # Run a plain command as a test user (no nscell).
@@ -569,7 +650,7 @@ spawn() {
 		open(my $s, ">", $stf);
 		print $s (($? & 127) ? "sig " . ($? & 127) : "exit " . ($? >> 8)), "\n";
 		close($s);' "$T/spawn.st" "$T/spawn.pid" \
-		setpriv --reuid="$who" --regid="${GID_OF[$who]}" --init-groups -- \
+		setpriv --reuid="$who" --regid="${GID_OF[$who]}" --groups="$(groups_of "$who")" -- \
 		env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$who]}" "${NSC_BIN:-$NS}" "${ONESHOT[@]}" "$@" \
 		</dev/null >"$T/spawn.out" 2>"$T/spawn.err" &
 	SPAWN_REAPER=$!
@@ -621,6 +702,18 @@ v_holder() {
 	sed -n 's/^nscell: .* sandbox (holder pid \([0-9]*\))$/\1/p' <<<"$ERR" | tail -n 1
 }
 
+# host_writes HOME: what this namespace wrote into /etc and /root (their
+# overlays' upper layers, recursively: a concurrent apt-get on the host
+# changes the lower layer only), the entries of /, and the root-owned files
+# in HOME.  Compared before and after an attack: only what the test itself
+# could have created shows as a difference.
+host_writes() {
+	find "$T/etc/upper" "$T/etc/root-upper" -mindepth 1 \
+		-printf '%H %P %y %u\n' 2>/dev/null | sort
+	ls -a /
+	find "$1" -uid 0 2>/dev/null
+}
+
 record_holder() {	# record_holder DIR
 	sed -n 's/^holder //p' "$1/record" 2>/dev/null
 }
@@ -634,13 +727,34 @@ t_no_leaked_holders() {
 }
 # --------------------------------------------------------------- runner ---
 
+# The harness's own promise: the setuid copy under test (a sanitizer or
+# testing build, maybe) is 4750 root:EXEC_GROUP, uid 65534 without the group
+# cannot run it, a test user can (the control), and the host's view of the
+# work dir does not have it.
+t_harness_setuid_copy() {
+	local o rc
+	[ "$(stat -c '%a %U %G' "$NS")" = "4750 root $EXEC_GROUP" ] ||
+		fail "$NS is $(stat -c '%a %U %G' "$NS")" || return
+	# (Through env: setpriv itself calls execve() with root's effective
+	# capabilities still raised, so CAP_DAC_OVERRIDE would pass any x bit.)
+	o=$(setpriv --reuid=65534 --regid=65534 --clear-groups -- env "$NS" --version 2>&1)
+	rc=$?
+	[ "$rc" != 0 ] && grep -q 'Permission denied' <<<"$o" ||
+		fail "uid 65534 ran it: exit $rc: $o" || return
+	nsc nsct_a --version
+	expect_rc 0 || return
+	[ -n "${NSCELL_IT_HOST_PID:-}" ] && [ -d "/proc/$NSCELL_IT_HOST_PID/root$T" ] &&
+		[ ! -e "/proc/$NSCELL_IT_HOST_PID/root$NS" ] ||
+		fail "the host sees $NS (or the host's view was not found)"
+}
+
 run_test() {
 	local name=$1 fn=$2 r
 	# NSCELL_IT_ONLY=ERE: run only the matching tests (for debugging).
 	if [ -n "${NSCELL_IT_ONLY:-}" ] && ! grep -Eq -- "$NSCELL_IT_ONLY" <<<"$name"; then
 		return 0
 	fi
-	DIAG="" SKIP_REASON="" OUT="" ERR="" RC=""
+	DIAG="" SKIP_REASON="" OUT="" ERR="" RC="" N_TIMEOUTS=0
 	if [ "$CONF_DIRTY" = 1 ]; then
 		std_conf
 	fi
@@ -650,6 +764,14 @@ run_test() {
 	ONESHOT=(-n)
 	NSC_BIN=""
 	NSC_WRAP=()
+	NSC_EXEC_WRAP=()
+	NSC_TIMEOUT=$NSC_TIMEOUT_DEFAULT
+	# A launch killed at the limit says nothing about nscell: say so
+	# first, whatever the test concluded from the missing output.
+	if [ "$r" != 0 ] && [ "$r" != 77 ] && [ "$N_TIMEOUTS" -gt 0 ]; then
+		DIAG="TIMEOUT: $N_TIMEOUTS launch(es) killed at the limit (a loaded host?); not a verdict on nscell
+$DIAG"
+	fi
 	if [ "$r" = 77 ]; then
 		SKIP=$((SKIP + 1))
 		echo "# SKIP $name: $SKIP_REASON"
@@ -683,7 +805,10 @@ inner_main() {
 	fi
 	echo "# work dir $T, binary $NS"
 
+	run_test "harness: the setuid copy is 4750 root:$EXEC_GROUP, private to this namespace" \
+		t_harness_setuid_copy
 	suite_tests
+	echo "# slowest launch: $SLOWEST ms ($SLOWEST_WHAT), limit ${NSC_TIMEOUT_DEFAULT} s"
 
 	note "N=$N"
 	note "PASS=$PASS"
@@ -693,8 +818,22 @@ inner_main() {
 	exit 0
 }
 
+# Close every fd above 2 we were given: ctest passes its LastTest.log (fd 3)
+# and more to the tests, and a test that lowers RLIMIT_NOFILE to 4 then
+# saw setpriv fail to load its libraries (EMFILE) under ctest only.
+close_inherited_fds() {
+	local f n
+	for f in /proc/$$/fd/*; do
+		n=${f##*/}
+		if [ "$n" -gt 2 ] 2>/dev/null; then
+			eval "exec $n>&-" 2>/dev/null
+		fi
+	done
+}
+
 # integration_main ARGS...: the entry point of a suite script.
 integration_main() {
+	close_inherited_fds
 	if [ -n "${NSCELL_IT_STATE:-}" ]; then
 		inner_main "$@"
 	else

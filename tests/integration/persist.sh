@@ -52,9 +52,11 @@ suite_setup() {
 		tail -n 20 "$T/build-testing.log" | sed 's/^/#   /' >&2
 		return 1
 	fi
-	cp -- "$T/build-testing/nscell" "$T/bin/nscell-testing" &&
-		chown root:root "$T/bin/nscell-testing" &&
-		chmod 4755 "$T/bin/nscell-testing" || return 1
+	# Setuid like the copy under test: 4750 root:$EXEC_GROUP, on the
+	# suite's private tmpfs (a testing build has kill points: nobody but
+	# the test users may ever run it setuid).
+	install_suid "$T/build-testing/nscell" "$T/bin/nscell-testing" \
+		"$EXEC_GROUP" || return 1
 	NST=$T/bin/nscell-testing
 	EXTRA_BINS=("$NST" "$CMD_NS")
 	echo "# testing binary $NST, cmd_ns $CMD_NS"
@@ -262,7 +264,7 @@ t_groups_cache_refreshed() {
 	nsc "$u" -v -f "$TD/pers.tmpl" -- id -G
 	expect_rc 0 && err_has '^nscell: built a persisted sandbox' || return 1
 	h=$(v_holder) s1=$(rec "$d" groupstamp) g1=$(rec "$d" groups)
-	[ -n "$s1" ] && [ "$g1" = "${GID_OF[$u]},$(getent group nsct_g | cut -d: -f3)" ] ||
+	[ -n "$s1" ] && [ "$g1" = "${GID_OF[$u]},$(getent group nsct_g | cut -d: -f3),$EXEC_GID" ] ||
 		fail "record: groupstamp '$s1', groups '$g1'" || return
 	retry groupadd nsct_gx || fail "groupadd" || return
 	nsc "$u" -v -f "$TD/pers.tmpl" -- true
@@ -881,18 +883,6 @@ t_max_sets_per_user() {
 
 # -------------------------------------------- resource limits ---
 
-# lim_launch USER SPEC ARGS...: nscell as USER under the prlimit SPEC,
-# set by prlimit(1) just before nscell itself (setpriv and env(1) would
-# run under it too, and may not survive a 16 KiB stack).
-lim_launch() {
-	local who=$1 spec=$2
-	shift 2
-	timeout -k 3 20 setpriv --reuid="$who" --regid="${GID_OF[$who]}" \
-		--init-groups -- env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$who]}" \
-		prlimit "--$spec" "$NS" "$@" </dev/null >"$T/out" 2>"$T/err"
-	RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
-}
-
 # A caller's lowered limit must neither crash nscell (a 16 KiB stack did:
 # 139 where the contract says 125) nor leave a set that is broken for good
 # (a set built under a low RLIMIT_NPROC could never fork again).  For each
@@ -920,13 +910,15 @@ t_rlimits_build_and_restore() {
 		esac
 		reset_user "$u"
 		ONESHOT=()
-		# Soft limit only (prlimit's "N:" keeps the hard one).  A
+		# Soft limit only (prlimit's "N:" keeps the hard one), set
+		# just before nscell (setpriv itself may crash on 16 KiB).  A
 		# static checker with no output: the command runs under the
 		# caller's limits too (a 16 KiB stack is too small for some
 		# shell tools; RLIMIT_FSIZE 0 and stdout is a file).  Exit 0
 		# iff the caller's limit is back.
-		lim_launch "$u" "${res}=${want}:" -v -f "$TD/pers.tmpl" -- \
-			/mark/limchk "$field" "$want"
+		NSC_EXEC_WRAP=(prlimit "--${res}=${want}:")
+		nsc "$u" -v -f "$TD/pers.tmpl" -- /mark/limchk "$field" "$want"
+		NSC_EXEC_WRAP=()
 		expect_rc 0 && err_has '^nscell: built a persisted sandbox' ||
 			{ fail "built under $res=$want"; r=1; continue; }
 		nsc "$u" -v -f "$TD/pers.tmpl" -- sh -c \
@@ -946,7 +938,9 @@ t_rlimits_hard() {
 	bnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
 	reset_user "$u"
 	ONESHOT=()
-	lim_launch "$u" stack=16384:16384 -f "$TD/pers.tmpl" -- cat /proc/self/limits
+	NSC_EXEC_WRAP=(prlimit --stack=16384:16384)
+	nsc "$u" -f "$TD/pers.tmpl" -- cat /proc/self/limits
+	NSC_EXEC_WRAP=()
 	if (( (16#$bnd >> 24) & 1 )); then
 		expect_rc 0 && out_has '^Max stack size +16384 +16384 '
 	else
@@ -1240,7 +1234,7 @@ t_mounts_200_users() {
 		note "USER=$name"
 		note "UID=$((b + i))"
 		retry useradd -M -d /nonexistent/nscell-it -u "$((b + i))" -U \
-			-s /bin/sh "$name" 2>>"$T/useradd.err" || break
+			-G "$EXEC_GROUP" -s /bin/sh "$name" 2>>"$T/useradd.err" || break
 		made+=("$name")
 	done
 	if [ "${#made[@]}" != "$n" ]; then
@@ -1250,7 +1244,7 @@ t_mounts_200_users() {
 	fi
 	# Each user once, the default template, 25 at a time.
 	for ((i = 0; i < n; i++)); do
-		setpriv --reuid="$((b + i))" --regid="$((b + i))" --clear-groups -- \
+		setpriv --reuid="$((b + i))" --regid="$((b + i))" --groups="$EXEC_GID" -- \
 			env -i PATH="$SAFE_PATH" HOME=/ "$NS" -- /bin/true \
 			</dev/null >/dev/null 2>>"$T/z.err" &
 		pids+=($!)

@@ -1273,7 +1273,9 @@ t_sandbox_dies_with_nscell() {
 
 t_holder_gone_after_exit() {
 	local holders=() c
-	spawn nsct_a -f "$TD/base.tmpl" -- sleep 0.5
+	# (Long enough to be seen by a poll on a loaded host: at 0.5 s it
+	# was missed under a load of 12 on 2 vCPUs.)
+	spawn nsct_a -f "$TD/base.tmpl" -- sleep 5
 	wait_child_comm "$SPAWN_PID" sleep >/dev/null ||
 		fail "no sleep child" || return
 	for c in $(children_of "$SPAWN_PID"); do

@@ -222,7 +222,7 @@ $SEC /sec,ro-bind
 /tmp,tmp
 EOF
 	forbid="$(stat -c '%d:%i' /etc),$(stat -c '%d:%i' /root),$(stat -c '%d:%i' /)"
-	before=$(ls -a /etc /root /; find "$h" -uid 0 2>/dev/null)
+	before=$(host_writes "$h")
 	cont=$(cat "/root/$CANARY")
 	# 3 targets x 3 raced paths, one racer at a time (CPU for launches).
 	per=$(((RACES + 8) / 9))
@@ -259,7 +259,7 @@ EOF
 		done
 	done
 	as_user $u rm -rf "$h/pub" "$h/pub.x" "$h/.lsns" "$h/.lsns.x"
-	after=$(ls -a /etc /root /; find "$h" -uid 0 2>/dev/null)
+	after=$(host_writes "$h")
 	echo "# class 2: $launches launches in $((SECONDS - t0)) s under racers ($(awk '{ s += $1 } END { print s + 0 }' "$T/swap.out") exchanges); $r125 refused (125), $esc escapes"
 	[ "$launches" -ge "$RACES" ] || fail "only $launches of $RACES launches were made" || return
 	[ "$esc" = 0 ] || fail "$esc escapes (see above)" || return
@@ -684,13 +684,24 @@ t_class9_cross_tenant() {
 	[ -n "$bpid" ] || fail "B's listener did not start" || return
 	ctl=$(as_user nsct_a $PY "$SEC/connect.py" "$name")
 	[ "$ctl" = "connect ok hello" ] || fail "control: a host process cannot connect: $ctl" || return
+	# The probe signals every pid up to pid_max: 15 s at a load of 5 on 2
+	# vCPUs, more than the old 20 s limit under a load of 12.
+	NSC_TIMEOUT=180
 	nsc nsct_a -f "$TD/sec.tmpl" -- sh -c "$PY /sec/probe9.py $bpid ${HOME_OF[nsct_b]} ${HOME_OF[nsct_b]}/.lsns/tmp; $PY /sec/connect.py $name"
+	# Killed at the limit: nothing was probed, so nothing is concluded.
+	[ "$TIMED_OUT" = 0 ] || fail "the probe timed out: no result; $(ctx)" || return
 	expect_rc 0 || r=1
 	grep -q '^probed ' <<<"$OUT" || fail "probe did not finish: $(ctx)" || r=1
 	! grep -q '^LEAK' <<<"$OUT" || fail "$(grep '^LEAK' <<<"$OUT" | head -n 5 | tr '\n' '|')" || r=1
 	if [ "${abi:-0}" -ge 6 ]; then
-		grep -q '^connect failed errno 1$' <<<"$OUT" ||
-			fail "A's sandbox reached B's abstract socket (Landlock ABI $abi): $(grep ^connect <<<"$OUT")" || r=1
+		if ! grep -q '^connect failed errno 1$' <<<"$OUT"; then
+			if grep -q '^connect ok' <<<"$OUT"; then
+				fail "A's sandbox reached B's abstract socket (Landlock ABI $abi): $(grep ^connect <<<"$OUT")"
+			else
+				fail "connect from A's sandbox: no EPERM, and no connection either: $(ctx)"
+			fi
+			r=1
+		fi
 	else
 		echo "# class 9: Landlock ABI ${abi:-?} < 6: abstract sockets are not scoped (documented), not checked"
 	fi
