@@ -15,5 +15,7 @@ install_deps() {
 	echo "== installing: ${missing[*]}"
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+	# Another apt-get (a concurrent test run's) may hold the lock a while.
+	apt-get install -y -qq -o DPkg::Lock::Timeout=600 \
+		--no-install-recommends "${missing[@]}" >/dev/null
 }
