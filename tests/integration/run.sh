@@ -1085,7 +1085,7 @@ t_sandbox_dies_with_nscell() {
 
 t_holder_gone_after_exit() {
 	local holders=() c
-	spawn nsct_a -f "$TD/base.tmpl" -- sleep 0.5
+	spawn nsct_a -f "$TD/base.tmpl" -- sleep 2
 	wait_child_comm "$SPAWN_PID" sleep >/dev/null ||
 		fail "no sleep child" || return
 	for c in $(children_of "$SPAWN_PID"); do
