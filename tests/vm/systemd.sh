@@ -129,7 +129,10 @@ EOF
 #!/bin/sh
 printf 'Content-Type: text/plain\r\n\r\n'
 echo "started $(date +%s)"
-sleep 25
+case $QUERY_STRING in
+[0-9] | [0-9][0-9]) sleep "$QUERY_STRING" ;;
+*) sleep 25 ;;
+esac
 echo "finished"
 EOF
 	cat >"$d/index.php" <<'EOF'
@@ -334,11 +337,12 @@ logs_since() {
 	tail -c +"$(($2 + 1))" /var/log/lighttpd/cgi.log
 }
 
-# restart_during_request LABEL ACTION: "systemctl ACTION lighttpd" while
-# nsvm_a's slow CGI runs and every tenant has a persisted set; measure what
-# survives, then assert that every tenant is served again.
+# restart_during_request LABEL ACTION SECONDS: "systemctl ACTION lighttpd"
+# while nsvm_a's slow CGI (SECONDS long) runs and every tenant has a
+# persisted set; measure what survives, then assert that every tenant is
+# served again.
 restart_during_request() {
-	local label=$1 action=$2 u v h t0 t1 cpid slow_pid="" st survived="" died="" before after
+	local label=$1 action=$2 secs=$3 u v h t0 t1 cpid slow_pid="" st survived="" died="" before after
 	declare -A H
 	check "$label: every tenant's CGI and PHP answer in one sandbox per tenant" \
 		all_tenants_answer
@@ -347,8 +351,9 @@ restart_during_request() {
 	done
 	measured "$label: holders before the restart: $(for u in nsvm_a nsvm_b nsvm_c; do
 		printf '%s=%s(%s) ' "$u" "${H[$u]:-none}" "$(cgroup_of "${H[$u]}")"; done)"
+	rm -f "$W/slow.body"
 	curl -sS --max-time 60 -o "$W/slow.body" -w '%{http_code}' \
-		-H "Host: a.example" "http://127.0.0.1:$PORT/cgi-bin/slow" \
+		-H "Host: a.example" "http://127.0.0.1:$PORT/cgi-bin/slow?$secs" \
 		>"$W/slow.code" 2>"$W/slow.err" &
 	cpid=$!
 	wait_for 300 eval 'slow_pid=$(pgrep -u ${UID_OF[nsvm_a]} -x sleep)'
@@ -360,13 +365,13 @@ restart_during_request() {
 	measured "$label: systemctl $action lighttpd took $(((t1 - t0) / 1000000)) ms"
 	wait "$cpid"
 	st=$?
-	measured "$label: the running request (nsvm_a's slow CGI): curl exit $st, HTTP $(cat "$W/slow.code"), body '$( (tr '\n' ' ' <"$W/slow.body") 2>/dev/null)' $(tr '\n' ' ' <"$W/slow.err")"
+	measured "$label: the running request (nsvm_a's CGI, $secs s long): curl exit $st, HTTP $(cat "$W/slow.code"), body '$( (tr '\n' ' ' <"$W/slow.body") 2>/dev/null)' $(tr '\n' ' ' <"$W/slow.err")"
 	if [ -z "$slow_pid" ]; then
 		measured "$label: the slow CGI's sleep was never seen running"
 	elif alive "$slow_pid"; then
 		measured "$label: the slow CGI's sleep (pid $slow_pid) still runs after the $action, in $(cgroup_of "$slow_pid")"
 	else
-		measured "$label: the slow CGI's sleep (pid $slow_pid) was killed by the $action"
+		measured "$label: the slow CGI's sleep (pid $slow_pid) no longer runs after the $action"
 	fi
 	for u in nsvm_a nsvm_b nsvm_c; do
 		h=${H[$u]}
@@ -410,14 +415,14 @@ ok "setup: nscell installed as a package would, 3 tenants with sites"
 job_unit
 start_lighttpd
 php_unit
-restart_during_request "KillMode=control-group (Debian's unit)" restart
-restart_during_request "graceful (lighttpd's SIGUSR1)" reload
+restart_during_request "KillMode=control-group (Debian's unit)" restart 25
+restart_during_request "graceful (lighttpd's SIGUSR1)" reload 5
 mkdir -p /etc/systemd/system/lighttpd.service.d
 printf '[Service]\nKillMode=process\n' \
 	>/etc/systemd/system/lighttpd.service.d/nscell.conf
 systemctl daemon-reload
 systemctl restart lighttpd.service
-restart_during_request "KillMode=process (drop-in)" restart
+restart_during_request "KillMode=process (drop-in)" restart 25
 systemctl stop lighttpd.service
 unmount_ns -a -k -t 5 >/dev/null 2>&1
 check "unmount_ns -a -k: no set left" eval \
