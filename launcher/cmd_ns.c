@@ -3,9 +3,10 @@
  * cmd_ns: enter a user's sandbox the way the web server would (root only),
  * to run a shell or a command in it.  Same phases and code as nscell; only
  * the defaults differ (user nobody, command /bin/bash, cwd the user's
- * home).  The command runs in a new session with no controlling terminal
- * (nscell always does this), so code in the sandbox cannot push input into
- * the admin's terminal with TIOCSTI.
+ * home) and the environment, a login one as "su -" makes it.  The command
+ * runs in a new session with no controlling terminal (nscell always does
+ * this), so code in the sandbox cannot push input into the admin's
+ * terminal with TIOCSTI.
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -13,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "launch.h"
 #include "log.h"
-#include "priv.h"
 
 static char default_shell[] = "/bin/bash";
 
@@ -36,19 +37,19 @@ usage(int code)
 static void
 parse(int argc, char **argv, struct launch_opts *o, char **one)
 {
+	struct raw_args raw = { NULL };
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->user = "nobody";
 	one[0] = default_shell;
 	while ((c = getopt(argc, argv, "+u:s:m:d:cf:2:vh?")) != -1) {
 		switch (c) {
-		case 'u': o->user = optarg; break;
-		case 's': o->vhost = optarg; break;
+		case 'u': gate_raw(&raw.user, 'u', optarg); break;
+		case 's': gate_raw(&raw.vhost, 's', optarg); break;
 		case 'm': one[0] = optarg; break;
-		case 'd': o->dir = optarg; break;
-		case 'f': o->tmpl = optarg; break;
-		case '2': o->vtmpl = optarg; break;
+		case 'd': gate_raw(&raw.dir, 'd', optarg); break;
+		case 'f': gate_raw(&raw.tmpl, 'f', optarg); break;
+		case '2': gate_raw(&raw.vtmpl, '2', optarg); break;
 		case 'v': o->verbose = true; break;
 		case 'c': die("cgroups are not supported yet");
 		case 'h': usage(0); break;
@@ -56,8 +57,11 @@ parse(int argc, char **argv, struct launch_opts *o, char **one)
 		}
 	}
 	o->cmd = argv[optind] ? argv + optind : one;
-	if (o->vhost && !conf_vhost_name_ok(o->vhost))
-		die("-s %s: not a vhost name", o->vhost);
+	/* Root's environment (its HOME, its tokens) is not the tenant's. */
+	o->login_env = true;
+	if (!raw.user)
+		raw.user = "nobody";
+	gate_args(&raw, o);
 }
 
 int
@@ -70,7 +74,7 @@ main(int argc, char **argv, char **envp)
 		_exit(EXIT_NSCELL);
 	if (getuid() != 0)
 		die("cmd_ns: only root may enter other users' sandboxes");
-	priv_init();
+	launch_start();
 	parse(argc, argv, &L.o, one);
 	log_init();
 	launch_load_config(&L);

@@ -13,6 +13,7 @@
 
 #include "exec.h"
 #include "log.h"
+#include "priv.h"
 #include "sysutil.h"
 
 #define DEFAULT_PATH "/usr/local/bin:/usr/bin:/bin"
@@ -95,6 +96,20 @@ search_exec(const char *file, char *const argv[], char *const envp[])
 	return denied ? EACCES : ENOENT;
 }
 
+/* Grow the stack mapping by @STACK_ROOM now: once the caller's limits
+ * are back, a stack limit as small as 16 KiB would forbid the growth that
+ * the PATH search or a last error message needs (SIGSEGV, 139). */
+#define STACK_ROOM (64 * 1024)
+
+static void __attribute__((noinline))
+reserve_stack(void)
+{
+	char room[STACK_ROOM];
+
+	room[0] = 0;	/* the lowest address: the mapping reaches it */
+	__asm__ volatile("" : : "r"(room) : "memory");
+}
+
 void
 exec_command(char *const argv[], char *const envp[], const char *dir,
 	     const char *home, const sigset_t *mask, int parent)
@@ -116,6 +131,9 @@ exec_command(char *const argv[], char *const envp[], const char *dir,
 		die("setsid: %s", strerror(errno));
 	if (sigprocmask(SIG_SETMASK, mask, NULL) < 0)
 		die("sigprocmask: %s", strerror(errno));
+	reserve_stack();
+	if (priv_restore_limits() < 0)
+		die("cannot restore the caller's resource limits");
 	if (strchr(argv[0], '/')) {
 		execve(argv[0], argv, envp);
 		e = errno;

@@ -119,7 +119,7 @@ reason(int r, bool trusted_only)
 
 int
 file_load(const char *path, bool trusted_only, uid_t as_uid, gid_t as_gid,
-	  size_t max, char **buf, size_t *len, struct tmpl_err *err)
+	  size_t max, char **buf, size_t *len, struct ns_err *err)
 {
 	/* Initialised only for scan-build, which cannot tell that
 	 * open_parent()'s "return -errno" is negative (false positive). */
@@ -129,7 +129,7 @@ file_load(const char *path, bool trusted_only, uid_t as_uid, gid_t as_gid,
 	int r;
 
 	if (path[0] != '/' || strlen(path) >= PATH_MAX)
-		return err_set(err, EINVAL, "%s: not an absolute path", path);
+		return ns_err_set(err, NULL, EINVAL, "%s: not an absolute path", path);
 	dir = open_parent(path, trusted_only, &last);
 	r = dir < 0 ? dir : 0;
 	if (r == 0) {
@@ -141,6 +141,6 @@ file_load(const char *path, bool trusted_only, uid_t as_uid, gid_t as_gid,
 	if (r == -ENOENT)
 		return r;
 	if (r < 0)
-		return err_set(err, -r, "%s: %s", path, reason(r, trusted_only));
+		return ns_err_set(err, NULL, -r, "%s: %s", path, reason(r, trusted_only));
 	return 0;
 }

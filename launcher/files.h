@@ -18,6 +18,6 @@
  * not exist; other failures fill @err. */
 int file_load(const char *path, bool trusted_only, uid_t as_uid,
 	      gid_t as_gid, size_t max, char **buf, size_t *len,
-	      struct tmpl_err *err);
+	      struct ns_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "config.h"
+#include "input.h"
 #include "template.h"
 
 struct identity {
@@ -25,9 +26,10 @@ struct identity {
 	size_t n_groups;
 };
 
-/* Look up @who (a name, a number, or NULL for the caller's real uid).
- * Returns 0, or -ENOENT for an unknown user (other errors negative). */
-int ident_lookup(const char *who, struct identity *id);
+/* Look up @who (a checked name or uid; not given: the caller's real
+ * uid).  Returns 0, or -ENOENT for an unknown user (other errors
+ * negative). */
+int ident_lookup(const struct user_arg *who, struct identity *id);
 /* The user's groups through NSS (every module: slow with remote ones). */
 int ident_groups(struct identity *id);
 void ident_free(struct identity *id);
@@ -41,14 +43,10 @@ struct caller {
 
 int caller_lookup(struct caller *c);
 
-/* May @c launch for @target under @conf?  NULL if so, else why not. */
-const char *policy_check(const struct nscell_conf *conf,
-			 const struct caller *c, uid_t target);
-
 /* The sandbox's /etc/passwd and /etc/group text for the $PASSWD / $GROUP
  * ops of @t (NULL when the op is absent).  An unknown name is an error
  * positioned at that name. */
 int ident_pwfiles(const struct tmpl *t, const struct identity *id,
-		  char **passwd, char **group, struct tmpl_err *err);
+		  char **passwd, char **group, struct ns_err *err);
 
 #endif

@@ -8,14 +8,27 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "gate.h"
 #include "launch.h"
 #include "log.h"
 #include "priv.h"
 
 void
+launch_start(void)
+{
+	int r = priv_start();
+
+	if (r < 0 && geteuid() != 0)
+		die("not installed setuid root (euid %u)",
+		    (unsigned)geteuid());
+	if (r < 0)
+		die("cannot set up nscell's privileges: %s", strerror(-r));
+}
+
+void
 launch_load_config(struct launch *L)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	char *buf = NULL;
 	size_t len;
 	int r;
@@ -37,43 +50,57 @@ launch_load_config(struct launch *L)
 		die_err(&err);
 }
 
+/* The target as the user named it, for messages: it passed the gate. */
+static const char *
+target_text(const struct user_arg *u, char *buf, size_t len)
+{
+	if (!u->given)
+		snprintf(buf, len, "uid %u (the caller)", (unsigned)getuid());
+	else if (u->numeric)
+		snprintf(buf, len, "uid %u", (unsigned)u->uid);
+	else
+		snprintf(buf, len, "%s", u->name);
+	return buf;
+}
+
 void
 launch_identify(struct launch *L)
 {
-	const char *why;
+	char who[INPUT_NAME_MAX + 32];
 	int r;
 
 	if (caller_lookup(&L->caller) < 0)
 		die("cannot read the caller's identity");
+	/* Policy first: nothing the caller named is looked up before the
+	 * gate has said the caller may name it. */
+	gate_caller(&L->conf, &L->caller, &L->o);
 	/* --check needs no privilege beyond reading the files: drop now,
 	 * before any template is opened. */
-	if (L->o.check)
-		priv_to_caller();
-	r = ident_lookup(L->o.user, &L->id);
+	if (L->o.check && priv_to_caller() < 0)
+		die("cannot drop privileges to uid %u", (unsigned)getuid());
+	r = ident_lookup(&L->o.user, &L->id);
 	if (r == -ENOENT)
-		die("unknown user %s", L->o.user ? L->o.user : "(caller)");
+		die("unknown user %s", target_text(&L->o.user, who,
+						   sizeof(who)));
 	if (r < 0)
-		die("cannot look up the target user: %s", strerror(-r));
-	if (L->o.check)
-		return;
-	why = policy_check(&L->conf, &L->caller, L->id.uid);
-	if (why)
-		die_policy("uid %u may not launch for uid %u: %s",
-			   (unsigned)L->caller.uid, (unsigned)L->id.uid, why);
+		die("cannot look up %s: %s", target_text(&L->o.user, who,
+							 sizeof(who)),
+		    strerror(-r));
+	gate_target(&L->conf, &L->caller, &L->id, &L->o);
 	debugf("caller uid %u, target %s (uid %u gid %u), vhost '%s'",
 	       (unsigned)L->caller.uid, L->id.user, (unsigned)L->id.uid,
-	       (unsigned)L->id.gid, L->o.vhost ? L->o.vhost : "");
+	       (unsigned)L->id.gid, L->o.vhost.name);
 }
 
 /* The server template: -f, else namespaceConf, else NULL (built in). */
 static char *
 server_template(struct launch *L)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	char *p;
 
-	if (L->o.tmpl)
-		return strdup(L->o.tmpl);
+	if (L->o.tmpl.path[0])
+		return strdup(L->o.tmpl.path);
 	if (!L->conf.namespace_conf)
 		return NULL;
 	p = conf_expand_path(L->conf.namespace_conf, L->conf.server_root,
@@ -87,12 +114,13 @@ static char *
 vhost_template(struct launch *L)
 {
 	const struct conf_vhost *vh;
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	char *p;
 
-	if (L->o.vtmpl)
-		return strdup(L->o.vtmpl);
-	vh = L->o.vhost ? conf_vhost(&L->conf, L->o.vhost) : NULL;
+	if (L->o.vtmpl.path[0])
+		return strdup(L->o.vtmpl.path);
+	vh = launch_vhost(&L->o) ? conf_vhost(&L->conf, L->o.vhost.name) :
+		NULL;
 	if (!vh || !vh->conf_vh_add)
 		return NULL;
 	p = conf_expand_path(vh->conf_vh_add, L->conf.server_root,
@@ -109,7 +137,7 @@ add_template(struct launch *L, const char *path)
 {
 	const struct tmpl_ident ident = { L->id.uid, L->id.gid, L->id.user,
 					  L->id.home };
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	bool root = L->caller.uid == 0;
 	struct tmpl raw;
 	char *buf = NULL;
@@ -141,6 +169,11 @@ add_template(struct launch *L, const char *path)
 void
 launch_templates(struct launch *L)
 {
+	/* The capabilities to build or join from here on (priv.c); the
+	 * templates themselves are read with the caller's fsuid, which
+	 * takes CAP_SETUID to switch to. */
+	if (!L->o.check && priv_raise() < 0)
+		die("cannot raise nscell's capabilities");
 	tmpl_init(&L->ops);
 	L->files[0] = server_template(L);
 	L->files[1] = vhost_template(L);
@@ -162,7 +195,7 @@ launch_print_check(struct launch *L)
 	}
 	printf("# %zu ops for %s (uid %u); namespaces %s\n", L->ops.n,
 	       L->id.user, (unsigned)L->id.uid,
-	       conf_ns_enabled(&L->conf, L->o.vhost) ? "enabled" :
+	       conf_ns_enabled(&L->conf, launch_vhost(&L->o)) ? "enabled" :
 	       "disabled by the configuration");
 	return fflush(stdout) == 0 ? 0 : EXIT_NSCELL;
 }

@@ -7,13 +7,25 @@
 
 #include "config.h"
 #include "identity.h"
+#include "input.h"
 #include "template.h"
 
+/* Only checked types (gate.c, parser/input.h): no raw argv string. */
 struct launch_opts {
-	const char *user, *vhost, *tmpl, *vtmpl, *dir;
+	struct user_arg user;		/* not .given: the caller */
+	struct vhost_arg vhost;		/* "": the server level */
+	struct path_arg tmpl, vtmpl, dir;	/* "": not given */
 	bool verbose, oneshot, check;
+	bool login_env;			/* cmd_ns: a login environment */
 	char **cmd;
 };
+
+/* The vhost, or NULL at the server level. */
+static inline const char *
+launch_vhost(const struct launch_opts *o)
+{
+	return o->vhost.name[0] ? o->vhost.name : NULL;
+}
 
 struct launch {
 	struct launch_opts o;
@@ -24,6 +36,8 @@ struct launch {
 	char *files[2];		/* template paths, kept for positions */
 };
 
+/* First in main: priv_start(), or exit 125. */
+void launch_start(void);
 void launch_load_config(struct launch *L);
 /* Caller, target and policy; --check drops to the caller here. */
 void launch_identify(struct launch *L);

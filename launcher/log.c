@@ -42,7 +42,7 @@ die_code(int code, const char *fmt, ...)
 }
 
 void
-die_err(const struct tmpl_err *err)
+die_err(const struct ns_err *err)
 {
 	if (err->pos.file)
 		die("%s:%u:%u: %s", err->pos.file, err->pos.line,

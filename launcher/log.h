@@ -25,7 +25,7 @@ void die_code(int code, const char *fmt, ...);
 
 /* "nscell: FILE:LINE:COL: MESSAGE" (or "nscell: MESSAGE" when the error
  * has no position) and exit 125. */
-__attribute__((noreturn)) void die_err(const struct tmpl_err *err);
+__attribute__((noreturn)) void die_err(const struct ns_err *err);
 
 /* A refusal by policy: also to syslog (authpriv), then exit 125. */
 __attribute__((noreturn, format(printf, 1, 2)))

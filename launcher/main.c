@@ -6,16 +6,15 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "gate.h"
 #include "launch.h"
 #include "log.h"
-#include "priv.h"
 
 static const char usage_text[] =
 	"usage: nscell [-u USER|UID] [-s VHOST] [-f TEMPLATE] "
@@ -40,17 +39,10 @@ usage(int code)
 	_exit(code);
 }
 
-static const char *
-arg(const char *s, size_t max, const char *what)
-{
-	if (strlen(s) > max)
-		die("%s: argument too long", what);
-	return s;
-}
-
 static void
 parse_args(int argc, char **argv, struct launch_opts *o)
 {
+	struct raw_args raw = { NULL };
 	static const struct option lopts[] = {
 		{ "check", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
@@ -64,11 +56,11 @@ parse_args(int argc, char **argv, struct launch_opts *o)
 	while ((c = getopt_long(argc, argv, "+u:s:f:2:d:vnh", lopts,
 				NULL)) != -1) {
 		switch (c) {
-		case 'u': o->user = arg(optarg, 255, "-u"); break;
-		case 's': o->vhost = arg(optarg, 255, "-s"); break;
-		case 'f': o->tmpl = arg(optarg, PATH_MAX - 1, "-f"); break;
-		case '2': o->vtmpl = arg(optarg, PATH_MAX - 1, "-2"); break;
-		case 'd': o->dir = arg(optarg, PATH_MAX - 1, "-d"); break;
+		case 'u': gate_raw(&raw.user, 'u', optarg); break;
+		case 's': gate_raw(&raw.vhost, 's', optarg); break;
+		case 'f': gate_raw(&raw.tmpl, 'f', optarg); break;
+		case '2': gate_raw(&raw.vtmpl, '2', optarg); break;
+		case 'd': gate_raw(&raw.dir, 'd', optarg); break;
 		case 'v': o->verbose = true; break;
 		case 'n': o->oneshot = true; break;
 		case 'C': o->check = true; break;
@@ -84,9 +76,7 @@ parse_args(int argc, char **argv, struct launch_opts *o)
 	o->cmd = argv + optind;
 	if (!o->check && !o->cmd[0])
 		usage(EXIT_NSCELL);
-	if (o->vhost && !conf_vhost_name_ok(o->vhost))
-		die("-s %s: a vhost name is one path component of "
-		    "[A-Za-z0-9._-], not . or ..", o->vhost);
+	gate_args(&raw, o);
 }
 
 int
@@ -97,7 +87,7 @@ main(int argc, char **argv, char **envp)
 	/* PwnKit (CVE-2021-4034): with argc 0, argv[1] would be envp[0]. */
 	if (argc < 1 || !argv || !argv[0])
 		_exit(EXIT_NSCELL);
-	priv_init();
+	launch_start();
 	parse_args(argc, argv, &L.o);
 	log_init();
 	launch_load_config(&L);

@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * User and group lookups.  With glibc, its NSS answers from every source
- * nsswitch.conf names.  The static build links musl, which reads
- * /etc/passwd and /etc/group and then asks nscd; when nsswitch.conf names
- * other sources (sss, ldap, systemd...), what musl cannot answer is asked
- * of glibc's getent(1) (nss_getent.c), so directory users keep working.
+ * User and group lookups through glibc's NSS, which answers from every
+ * source nsswitch.conf (root's file) names.  Only names that passed the
+ * gate (gate.c) and numbers reach here, and only after the caller policy
+ * allowed the lookup; no program is ever run for a lookup.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -69,49 +68,28 @@ libc_lookup(enum nss_kind k, const char *name, unsigned id, void *ent,
 	return r ? -r : -ENOENT;
 }
 
-static int
-lookup(enum nss_kind k, const char *name, unsigned id, void *ent,
-       char **out)
-{
-#ifdef __GLIBC__
-	return libc_lookup(k, name, id, ent, out);
-#else
-	enum nss_db db = k == PW_NAME || k == PW_UID ? NSS_DB_PASSWD :
-		NSS_DB_GROUP;
-	enum nss_way way = nss_way(db);
-	int r = -ENOENT;
-
-	if (way != NSS_OTHERS_FIRST)
-		r = libc_lookup(k, name, id, ent, out);
-	if (r != -ENOENT || way == NSS_FILES_ONLY)
-		return r;
-	return k == PW_NAME || k == PW_UID ? getent_pw(name, id, ent, out) :
-		getent_gr(name, id, ent, out);
-#endif
-}
-
 int
 nss_pw_name(const char *name, struct passwd *pw, char **buf)
 {
-	return lookup(PW_NAME, name, 0, pw, buf);
+	return libc_lookup(PW_NAME, name, 0, pw, buf);
 }
 
 int
 nss_pw_uid(uid_t uid, struct passwd *pw, char **buf)
 {
-	return lookup(PW_UID, NULL, uid, pw, buf);
+	return libc_lookup(PW_UID, NULL, uid, pw, buf);
 }
 
 int
 nss_gr_name(const char *name, struct group *gr, char **buf)
 {
-	return lookup(GR_NAME, name, 0, gr, buf);
+	return libc_lookup(GR_NAME, name, 0, gr, buf);
 }
 
 int
 nss_gr_gid(gid_t gid, struct group *gr, char **buf)
 {
-	return lookup(GR_GID, NULL, gid, gr, buf);
+	return libc_lookup(GR_GID, NULL, gid, gr, buf);
 }
 
 int
@@ -120,10 +98,6 @@ nss_grouplist(const char *user, gid_t gid, gid_t **out, size_t *n)
 	int cnt = 32;
 	gid_t *g = NULL;
 
-#ifndef __GLIBC__
-	if (nss_way(NSS_DB_INITGROUPS) != NSS_FILES_ONLY)
-		return getent_grouplist(user, gid, out, n);
-#endif
 	for (;;) {
 		gid_t *ng = realloc(g, (size_t)cnt * sizeof(*g));
 

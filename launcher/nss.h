@@ -23,19 +23,4 @@ int nss_gr_gid(gid_t gid, struct group *gr, char **buf);
 /* getgrouplist(): @gid and the groups @user is a member of, malloc'd. */
 int nss_grouplist(const char *user, gid_t gid, gid_t **out, size_t *n);
 
-#ifndef __GLIBC__
-/* The static (musl) build: how nsswitch.conf says a database is looked
- * up, and the lookups delegated to getent (nss_getent.c). */
-enum nss_db { NSS_DB_PASSWD, NSS_DB_GROUP, NSS_DB_INITGROUPS };
-enum nss_way {
-	NSS_FILES_ONLY,		/* musl answers: files (then nscd) */
-	NSS_FILES_FIRST,	/* musl first; getent when it finds nothing */
-	NSS_OTHERS_FIRST,	/* getent for everything */
-};
-enum nss_way nss_way(enum nss_db db);
-int getent_pw(const char *name, uid_t uid, struct passwd *pw, char **buf);
-int getent_gr(const char *name, gid_t gid, struct group *gr, char **buf);
-int getent_grouplist(const char *user, gid_t gid, gid_t **out, size_t *n);
-#endif
-
 #endif

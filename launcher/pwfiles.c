@@ -39,7 +39,7 @@ find_op(const struct tmpl *t, enum tmpl_kind kind)
 
 static int
 add_user(struct lookups *l, const char *name, const struct tmpl_pos *pos,
-	 struct tmpl_err *err)
+	 struct ns_err *err)
 {
 	struct passwd pw;
 	int r = nss_pw_name(name, &pw, &l->bufs[l->n_bufs]);
@@ -47,7 +47,7 @@ add_user(struct lookups *l, const char *name, const struct tmpl_pos *pos,
 	if (r == -ENOMEM)
 		return r;
 	if (r < 0)
-		return err_set_pos(err, pos, ENOENT, "unknown user '%s' in "
+		return ns_err_set(err, pos, ENOENT, "unknown user '%s' in "
 				   "$PASSWD", name);
 	l->n_bufs++;
 	l->pw[l->n_pw++] = (struct pw_entry){ pw.pw_name, pw.pw_uid,
@@ -58,7 +58,7 @@ add_user(struct lookups *l, const char *name, const struct tmpl_pos *pos,
 
 static int
 add_group(struct lookups *l, const char *name, gid_t gid,
-	  const struct tmpl_pos *pos, struct tmpl_err *err)
+	  const struct tmpl_pos *pos, struct ns_err *err)
 {
 	struct group gr;
 	char **buf = &l->bufs[l->n_bufs];
@@ -69,7 +69,7 @@ add_group(struct lookups *l, const char *name, gid_t gid,
 	if (r < 0) {
 		if (!name)
 			return 0;	/* a primary gid without a name */
-		return err_set_pos(err, pos, ENOENT, "unknown group '%s' in "
+		return ns_err_set(err, pos, ENOENT, "unknown group '%s' in "
 				   "$GROUP", name);
 	}
 	l->n_bufs++;
@@ -80,7 +80,7 @@ add_group(struct lookups *l, const char *name, gid_t gid,
 
 static int
 collect(const struct tmpl *t, const struct identity *id, struct lookups *l,
-	struct tmpl_err *err)
+	struct ns_err *err)
 {
 	const struct tmpl_op *p = find_op(t, TMPL_PASSWD);
 	const struct tmpl_op *g = find_op(t, TMPL_GROUP);
@@ -99,7 +99,7 @@ collect(const struct tmpl *t, const struct identity *id, struct lookups *l,
 
 static int
 format(const struct tmpl *t, struct lookups *l, char **passwd, char **group,
-       struct tmpl_err *err)
+       struct ns_err *err)
 {
 	size_t len, bad = 0;
 	int r = 0;
@@ -107,7 +107,7 @@ format(const struct tmpl *t, struct lookups *l, char **passwd, char **group,
 	if (find_op(t, TMPL_PASSWD)) {
 		r = pwgen_passwd(l->pw, l->n_pw, passwd, &len, &bad);
 		if (r < 0)
-			return err_set(err, -r, "cannot write /etc/passwd: "
+			return ns_err_set(err, NULL, -r, "cannot write /etc/passwd: "
 				       "entry '%s' has ':' or a newline",
 				       l->pw[bad].name);
 	}
@@ -115,7 +115,7 @@ format(const struct tmpl *t, struct lookups *l, char **passwd, char **group,
 		r = pwgen_group(l->gr, l->n_gr, l->pw, l->n_pw, group, &len,
 				&bad);
 		if (r < 0)
-			return err_set(err, -r, "cannot write /etc/group: "
+			return ns_err_set(err, NULL, -r, "cannot write /etc/group: "
 				       "entry '%s' has ':' or a newline",
 				       l->gr[bad].name);
 	}
@@ -124,7 +124,7 @@ format(const struct tmpl *t, struct lookups *l, char **passwd, char **group,
 
 int
 ident_pwfiles(const struct tmpl *t, const struct identity *id,
-	      char **passwd, char **group, struct tmpl_err *err)
+	      char **passwd, char **group, struct ns_err *err)
 {
 	struct lookups *l = calloc(1, sizeof(*l));
 	int r;

@@ -6,7 +6,6 @@
  * exec exits 125 and nothing runs.
  */
 #define _GNU_SOURCE
-#include <cap-ng.h>
 #include <errno.h>
 #include <grp.h>
 #include <sched.h>
@@ -19,6 +18,7 @@
 
 #include "env.h"
 #include "exec.h"
+#include "landlock.h"
 #include "launch.h"
 #include "log.h"
 #include "priv.h"
@@ -26,10 +26,9 @@
 #include "sandbox.h"
 
 #define LOCK_TIMEOUT_MS 30000
-#define CHILD_STACK	(256 * 1024)
 
 static void
-fill_spec(struct launch *L, struct sandbox_spec *spec, struct tmpl_err *err)
+fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
 {
 	char *passwd = NULL, *group = NULL;
 
@@ -37,7 +36,7 @@ fill_spec(struct launch *L, struct sandbox_spec *spec, struct tmpl_err *err)
 		.ops = &L->ops,
 		.id = { L->id.uid, L->id.gid, L->id.user, L->id.home,
 			L->id.groups, L->id.n_groups },
-		.vhost = L->o.vhost ? L->o.vhost : "",
+		.vhost = L->o.vhost.name,
 		.persist_dir = L->conf.persist_dir,
 		.persistent = !L->o.oneshot,
 		.verbose_fd = L->o.verbose ? STDERR_FILENO : -1,
@@ -60,6 +59,11 @@ spec_hash(const struct sandbox_spec *spec)
 	const char *v = NSCELL_VERSION;
 
 	h = tmpl_hash_bytes(h, v, strlen(v) + 1);
+	/* A set is built for one uid and one primary gid (its user
+	 * namespace maps exactly those): a changed gid must rebuild it, or
+	 * every launch would fail to drop to the new one (issue 18). */
+	h = tmpl_hash_bytes(h, &spec->id.uid, sizeof(spec->id.uid));
+	h = tmpl_hash_bytes(h, &spec->id.gid, sizeof(spec->id.gid));
 	h = tmpl_hash_bytes(h, &spec->userns, sizeof(spec->userns));
 	if (spec->passwd)
 		h = tmpl_hash_bytes(h, spec->passwd, strlen(spec->passwd));
@@ -83,21 +87,24 @@ resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 	return false;
 }
 
-static void
-build(struct launch *L, struct nsset *ns)
+/* Join the persisted set, or build one (persisted, or one-shot with -n),
+ * and enter it.  Returns the set's lock file for persist_note_used(), or
+ * -1 (one-shot). */
+static int
+acquire_sandbox(struct launch *L, struct nsset *ns)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
 	struct sandbox_spec spec;
 	enum persist_how how = PERSIST_BUILT;
 	struct record rec;
 	bool have_rec, cached;
-	int r;
+	int r, used;
 
 	/* The published record, read once: its groups, and the set to join. */
 	have_rec = !L->o.oneshot &&
 		persist_peek(L->conf.persist_dir, L->id.uid,
-			     L->o.vhost ? L->o.vhost : "", &rec) == 0;
+			     L->o.vhost.name, &rec) == 0;
 	cached = resolve_groups(L, have_rec ? &rec : NULL, stamp);
 	/* The target's groups from here on: permission checks made as the
 	 * user (fsuid) must not see the caller's groups. */
@@ -105,15 +112,19 @@ build(struct launch *L, struct nsset *ns)
 		die("setgroups: %s", strerror(errno));
 	fill_spec(L, &spec, &err);
 	if (spec.persistent) {
+		uint64_t srchash = TMPL_HASH_INIT;
+
+		if (persist_source_hash(&L->ops, &spec.id, &srchash, &err) < 0)
+			die_err(&err);
 		struct persist_key k = {
 			.persist_dir = spec.persist_dir,
 			.hash = spec_hash(&spec),
-			.srchash = persist_source_hash(&L->ops, &spec.id,
-						       TMPL_HASH_INIT),
+			.srchash = srchash,
 			.reload = persist_reload_requested(&spec.id),
 			.group_stamp = stamp,
 			.hint = have_rec ? &rec : NULL,
 			.timeout_ms = LOCK_TIMEOUT_MS,
+			.max_sets = L->conf.max_sets,
 		};
 
 		r = persist_acquire(&spec, &k, ns, &how, &err);
@@ -128,6 +139,10 @@ build(struct launch *L, struct nsset *ns)
 		die_err(&err);
 	free((char *)spec.passwd);
 	free((char *)spec.group);
+	/* Opened while the store's path still resolves: entering the
+	 * sandbox changes our root. */
+	used = spec.persistent ? persist_open_used(spec.persist_dir,
+						   L->id.uid, spec.vhost) : -1;
 	if (sandbox_enter(ns, &err) < 0)
 		die_err(&err);
 	debugf("%s the sandbox (holder pid %d)", how == PERSIST_JOINED ?
@@ -137,6 +152,7 @@ build(struct launch *L, struct nsset *ns)
 			how == PERSIST_JOINED ? "joined the persisted" :
 			spec.persistent ? "built a persisted" :
 			"built a one-shot", (int)ns->holder);
+	return used;
 }
 
 struct child_args {
@@ -147,70 +163,79 @@ struct child_args {
 	int userns;
 };
 
-static int
-child_main(void *p)
+/* Drop for good, scope abstract sockets, and execute: never returns. */
+static void __attribute__((noreturn))
+child_main(const struct child_args *a)
 {
-	const struct child_args *a = p;
 	struct launch *L = a->L;
+	int r;
 
-	priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
-		  a->userns);
-	exec_command(L->o.cmd, a->env, L->o.dir, L->id.home, a->mask,
-		     a->parent);
-	return EXIT_NSCELL;	/* not reached: exec_command() never returns */
+	r = priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
+		      a->userns);
+	if (r < 0)
+		die("cannot drop to uid %u gid %u: %s", (unsigned)L->id.uid,
+		    (unsigned)L->id.gid, strerror(-r));
+	r = landlock_scope();
+	if (r < 0)
+		die("landlock: cannot scope abstract unix sockets: %s",
+		    strerror(-r));
+	if (r == 0)
+		debugf("no Landlock ABI 6: abstract unix sockets are not "
+		       "scoped (see SECURITY.md)");
+	exec_command(L->o.cmd, a->env, L->o.dir.path[0] ? L->o.dir.path :
+		     NULL, L->id.home, a->mask, a->parent);
 }
 
-/* The command's process borrows our memory until it executes or exits
- * (CLONE_VM | CLONE_VFORK, as posix_spawn does), and we wait meanwhile:
- * no page tables copied, no copy-on-write faults on either side, which was
- * the largest cost of a join after the two execs.  It runs on a stack of
- * its own (static: only the pages it touches are faulted in).  Sharing is
- * safe: we are suspended, and the memory is not dumpable, so the child is
- * not readable by the caller after its drop, no more than we are. */
+/* The command's process is a plain fork: the same path in every build,
+ * sanitizers included, and nothing shared with the root monitor once it
+ * runs (issue 11; a CLONE_VM|CLONE_VFORK child measured no gain and ran
+ * libcap-ng, setns and die() in the monitor's memory). */
 static pid_t
-spawn_command(struct child_args *a)
+spawn_command(const struct child_args *a)
 {
-	static char stack[CHILD_STACK] __attribute__((aligned(16)));
-	/* libcap-ng keeps its state in our memory, and the child's drop
-	 * rewrites it, down to the pid its calls act on: ours is put back. */
-	void *caps = capng_save_state();
-	pid_t pid;
+	pid_t pid = fork();
 
-	if (!caps)
-		die("libcap-ng: cannot save its state");
-#ifdef __SANITIZE_ADDRESS__
-	/* ASan cannot follow a process onto a stack of its own (it warns
-	 * on every noreturn call there): sanitizer builds fork. */
-	(void)stack;
-	pid = fork();
 	if (pid == 0)
-		_exit(child_main(a));
-#else
-	pid = clone(child_main, stack + sizeof(stack),
-		    CLONE_VM | CLONE_VFORK | SIGCHLD, a);
-#endif
-	capng_restore_state(&caps);
+		child_main(a);
 	return pid;
+}
+
+/* The caller's own environment when it runs its own command; another
+ * caller's (a web server's, root's) only through the allow list, with the
+ * target's HOME, USER and LOGNAME; cmd_ns's a login environment, as
+ * "su -" makes it (launcher/env.h). */
+static char **
+command_env(const struct launch *L, char **envp)
+{
+	struct env_rules r = {
+		.mode = L->o.login_env ? ENV_LOGIN :
+			L->caller.uid != L->id.uid ? ENV_SERVER : ENV_OWN,
+		.user = L->id.user,
+		.home = L->id.home,
+		.shell = L->id.shell,
+		.pass = L->conf.pass_env,
+		.n_pass = L->conf.n_pass_env,
+	};
+
+	return env_build(envp, &r);
 }
 
 int
 launch_run(struct launch *L, char **envp)
 {
-	bool enabled = conf_ns_enabled(&L->conf, L->o.vhost);
+	bool enabled = conf_ns_enabled(&L->conf, launch_vhost(&L->o));
 	struct nsset ns;
 	char **env;
 	sigset_t mask;
-	int parent;
+	int parent, status, used = -1;
 	pid_t child;
 
-	/* Loader and interpreter injection is stripped when the command
-	 * runs as somebody else than the caller. */
-	env = env_build(envp, L->caller.uid != L->id.uid);
+	env = command_env(L, envp);
 	if (!env)
 		die("environment: %s", strerror(errno));
 	nsset_init(&ns);
 	if (enabled) {
-		build(L, &ns);
+		used = acquire_sandbox(L, &ns);
 	} else {
 		debugf("namespaces disabled by the configuration");
 		resolve_groups(L, NULL, 0);
@@ -225,6 +250,9 @@ launch_run(struct launch *L, char **envp)
 		die("clone: %s", strerror(errno));
 	close(parent);
 	nsset_close(&ns);
-	priv_monitor();
-	return exec_monitor(child);
+	if (priv_monitor() < 0)
+		die("cannot drop the monitor's capabilities");
+	status = exec_monitor(child);
+	persist_note_used(used);
+	return status;
 }

@@ -28,7 +28,9 @@
 #define MAX_PIDS 64
 
 struct um_opts {
-	const char *user, *vhost;
+	struct user_arg user;
+	const char *vhost;	/* NULL, or a checked vhost.name */
+	struct vhost_arg vh;
 	bool all, verbose, list, kill;
 	unsigned timeout_ms;
 	int status;
@@ -67,14 +69,15 @@ usage(int code)
 static void
 parse(int argc, char **argv, struct um_opts *o)
 {
+	const char *user = NULL, *vhost = NULL, *why;
 	int c;
 
 	memset(o, 0, sizeof(*o));
 	o->timeout_ms = 10000;
 	while ((c = getopt(argc, argv, "u:s:avlt:kh")) != -1) {
 		switch (c) {
-		case 'u': o->user = optarg; break;
-		case 's': o->vhost = optarg; break;
+		case 'u': user = optarg; break;
+		case 's': vhost = optarg; break;
 		case 'a': o->all = true; break;
 		case 'v': o->verbose = true; break;
 		case 'l': o->list = true; break;
@@ -85,11 +88,14 @@ parse(int argc, char **argv, struct um_opts *o)
 		default: usage(1);
 		}
 	}
-	if (optind != argc || (o->vhost && !o->user) ||
-	    (!o->user && !o->all && !o->list))
+	if (optind != argc || (vhost && !user) ||
+	    (!user && !o->all && !o->list))
 		usage(1);
-	if (o->vhost && !conf_vhost_name_ok(o->vhost))
-		die("-s %s: not a vhost name", o->vhost);
+	if (user && (why = input_user(user, &o->user)))
+		die("-u: the argument %s", why);
+	if (vhost && (why = input_vhost(vhost, &o->vh)))
+		die("-s: the argument %s", why);
+	o->vhost = vhost ? o->vh.name : NULL;
 }
 
 /* Wait (bounded) until the process behind @pfd has exited. */
@@ -120,7 +126,7 @@ report_busy(const struct record *r, const pid_t *pids, int n)
 static void
 unmount_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	struct record r;
 	struct store s;
 
@@ -199,7 +205,7 @@ finish(struct um_opts *o)
 static void
 list_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
 {
-	struct tmpl_err err = { .code = 0 };
+	struct ns_err err = { .code = 0 };
 	struct nsset ns;
 	struct record r;
 	struct store s;
@@ -289,7 +295,7 @@ each_uid(struct um_opts *o, const char *pdir, set_fn fn)
 int
 main(int argc, char **argv)
 {
-	struct launch L = { .o = { .user = NULL } };
+	struct launch L = { 0 };
 	struct um_opts o;
 
 	if (argc < 1 || getuid() != 0 || geteuid() != 0)
@@ -302,12 +308,18 @@ main(int argc, char **argv)
 	}
 	if (o.all) {
 		each_uid(&o, L.conf.persist_dir, unmount_set);
-	} else if (o.user) {
+	} else if (o.user.given) {
 		struct identity id;
+		uid_t uid = o.user.uid;
 
-		if (ident_lookup(o.user, &id) < 0)
-			die("unknown user %s", o.user);
-		each_vhost(&o, L.conf.persist_dir, id.uid, o.vhost,
+		/* A uid needs no lookup: the user may be gone already. */
+		if (!o.user.numeric) {
+			if (ident_lookup(&o.user, &id) < 0)
+				die("unknown user %s (give the uid after "
+				    "userdel)", o.user.name);
+			uid = id.uid;
+		}
+		each_vhost(&o, L.conf.persist_dir, uid, o.vhost,
 			   unmount_set);
 	}
 	finish(&o);

@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "input.h"
 
 #define SHOW 200 /* at most this many bytes of a token in a message */
 #define MAX_UID 4294967294u /* (uid_t)-1 is never a uid */
@@ -42,7 +43,7 @@ struct cursor {
 
 struct pstate {
 	struct nscell_conf *c;
-	struct tmpl_err *err;
+	struct ns_err *err;
 	const char *file;
 	unsigned line;
 	bool in_vh;	  /* inside the block c->vhosts[n_vhosts - 1] */
@@ -73,43 +74,22 @@ enum sym {
 	SYM_BAD,
 };
 
-static void __attribute__((format(printf, 4, 0)))
-verr(struct tmpl_err *err, const struct tmpl_pos *pos, int code,
-     const char *fmt, va_list ap)
-{
-	if (!err)
-		return;
-	if (pos)
-		err->pos = *pos;
-	else
-		memset(&err->pos, 0, sizeof(err->pos));
-	err->code = code;
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-}
-
-static int __attribute__((format(printf, 4, 5)))
-set_err(struct tmpl_err *err, const struct tmpl_pos *pos, int code,
-	const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	verr(err, pos, code, fmt, ap);
-	va_end(ap);
-	return code;
-}
+/* set_err(): ns_err_set() with a negative @code, returning it. */
+#define set_err(err, pos, code, ...) \
+	ns_err_set((err), (pos), -(code), __VA_ARGS__)
 
 /* A syntax error (-EINVAL) at @line:@col of the file being parsed. */
 static int __attribute__((format(printf, 4, 5)))
 perr_at(struct pstate *ps, unsigned line, unsigned col, const char *fmt, ...)
 {
 	struct tmpl_pos pos = {ps->file, line, col};
+	char msg[sizeof(ps->err->msg)];
 	va_list ap;
 
 	va_start(ap, fmt);
-	verr(ps->err, &pos, -EINVAL, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	return -EINVAL;
+	return ns_err_set(ps->err, &pos, EINVAL, "%s", msg);
 }
 
 #ifndef __clang_analyzer__
@@ -122,8 +102,9 @@ perr_at(struct pstate *ps, unsigned line, unsigned col, const char *fmt, ...)
 #define perr(ps, col, ...) \
 	(perr_at((ps), (ps)->line, (col), __VA_ARGS__), -EINVAL)
 /* Likewise set_err(), which returns its @code, always negative. */
+#undef set_err
 #define set_err(err, pos, code, ...) \
-	((set_err)((err), (pos), (code), __VA_ARGS__), (code))
+	(ns_err_set((err), (pos), -(code), __VA_ARGS__), (code))
 #endif
 #define TOKF(t) (int)((t)->len > SHOW ? SHOW : (t)->len), (t)->s
 
@@ -276,7 +257,7 @@ tpath_check(const char *s, size_t len, bool allow_vh, enum sym *sym,
 }
 
 static int
-tpath_err(struct tmpl_err *err, const struct tmpl_pos *pos, enum tp_err e,
+tpath_err(struct ns_err *err, const struct tmpl_pos *pos, enum tp_err e,
 	  const char *s, size_t len)
 {
 	int n = (int)min_sz(len, SHOW);
@@ -333,16 +314,25 @@ name_char_ok(char ch)
 	       (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-';
 }
 
+/* The names the persist store gives its own files beside the vhost
+ * directories of a uid (persist/store.h). */
+static const char *const store_names[] = { "lock", "record", "record.new",
+					   "used" };
+
 static bool
 vhost_name_ok(const char *s, size_t len)
 {
 	size_t i;
 
-	if (len == 0 || len > 255)
+	if (len == 0 || len > 255 || s[0] == '-')
 		return false;
 	if ((len == 1 && s[0] == '.') ||
 	    (len == 2 && s[0] == '.' && s[1] == '.'))
 		return false;
+	for (i = 0; i < sizeof(store_names) / sizeof(*store_names); i++)
+		if (strlen(store_names[i]) == len &&
+		    !memcmp(store_names[i], s, len))
+			return false;
 	for (i = 0; i < len; i++)
 		if (!name_char_ok(s[i]))
 			return false;
@@ -411,6 +401,59 @@ do_min_uid(struct pstate *ps, struct cursor *cu, const struct tok *key)
 		return r;
 	if (!parse_uid(&v, &ps->c->min_uid))
 		return perr(ps, v.col, "bad number '%.*s'", TOKF(&v));
+	return 0;
+}
+
+static int
+do_max_uid(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (!parse_uid(&v, &ps->c->max_uid))
+		return perr(ps, v.col, "bad number '%.*s'", TOKF(&v));
+	return 0;
+}
+
+static int
+do_max_sets(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	uint32_t n;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (!parse_uid(&v, &n) || n < 1 || n > CONF_MAX_SETS_LIMIT)
+		return perr(ps, v.col, "maxSetsPerUser must be a number from "
+			    "1 to %u", CONF_MAX_SETS_LIMIT);
+	ps->c->max_sets = n;
+	return 0;
+}
+
+/* owner NAME|UID: the only user this vhost's sandboxes are for. */
+static int
+do_owner(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct user_arg u;
+	struct tok v;
+	char *p;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	p = tok_dup(&v);
+	if (!p)
+		return nomem(ps);
+	if (input_user(p, &u)) {
+		free(p);
+		return perr(ps, v.col, "owner '%.*s' is not a user name or "
+			    "uid", TOKF(&v));
+	}
+	free(cur_vh(ps)->owner);
+	cur_vh(ps)->owner = p;
 	return 0;
 }
 
@@ -559,6 +602,80 @@ do_allow(struct pstate *ps, struct cursor *cu, const struct tok *key)
 	return 0;
 }
 
+static bool
+env_name_ok(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len > 1 && s[len - 1] == '*')
+		len--;	/* PREFIX*: a prefix family */
+	if (len == 0 || len > CONF_MAX_ENV_NAME ||
+	    (s[0] >= '0' && s[0] <= '9'))
+		return false;
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= 'A' && s[i] <= 'Z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return false;
+	return true;
+}
+
+bool
+conf_env_name_ok(const char *pat)
+{
+	if (!pat)
+		return false;
+	return env_name_ok(pat, strnlen(pat, CONF_MAX_ENV_NAME + 2));
+}
+
+static int
+add_pass_env(struct pstate *ps, const struct tok *t)
+{
+	struct nscell_conf *c = ps->c;
+	char **nl;
+	size_t i;
+
+	if (!env_name_ok(t->s, t->len))
+		return perr(ps, t->col, "bad variable name '%.*s'", TOKF(t));
+	for (i = 0; i < c->n_pass_env; i++)
+		if (tok_is(t, c->pass_env[i]))
+			return 0; /* already passed */
+	if (c->n_pass_env >= CONF_MAX_PASS_ENV)
+		return perr(ps, t->col, "more than %d passEnv names",
+			    CONF_MAX_PASS_ENV);
+	nl = realloc(c->pass_env, (c->n_pass_env + 1) * sizeof(*nl));
+	if (!nl)
+		return nomem(ps);
+	c->pass_env = nl;
+	nl[c->n_pass_env] = tok_dup(t);
+	if (!nl[c->n_pass_env])
+		return nomem(ps);
+	c->n_pass_env++;
+	return 0;
+}
+
+/* passEnv NAME|PREFIX* ...: more of another caller's environment for the
+ * command (launcher/env.c). */
+static int
+do_pass_env(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok t;
+	bool got = false;
+	int r;
+
+	while ((r = next_tok(ps, cu, &t)) > 0) {
+		got = true;
+		r = add_pass_env(ps, &t);
+		if (r < 0)
+			return r;
+	}
+	if (r < 0)
+		return r;
+	if (!got)
+		return perr(ps, key->col, "missing value for %.*s", TOKF(key));
+	return 0;
+}
+
 static int
 vhost_header(struct pstate *ps, struct cursor *cu, const struct tok *key,
 	     struct tok *name)
@@ -650,6 +767,10 @@ static const struct key_def keys[] = {
     {"persistDir", L_SERVER, 1u << 4, do_persist},
     {"vhRoot", L_VHOST, 1u << 5, do_vh_root},
     {"namespaceConfVhAdd", L_VHOST, 1u << 6, do_vh_add},
+    {"maxUid", L_SERVER, 1u << 7, do_max_uid},
+    {"maxSetsPerUser", L_SERVER, 1u << 8, do_max_sets},
+    {"owner", L_VHOST, 1u << 9, do_owner},
+    {"passEnv", L_SERVER, 0, do_pass_env},
     /* both levels so that do_vhost can say "nested" */
     {"vhost", L_SERVER | L_VHOST, 0, do_vhost},
 };
@@ -735,7 +856,7 @@ parse_line(struct pstate *ps, const char *l, size_t len)
 
 int
 conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
-	       size_t len, struct tmpl_err *err)
+	       size_t len, struct ns_err *err)
 {
 	struct pstate ps = {.c = c, .err = err, .file = file};
 	const char *nl;
@@ -769,6 +890,8 @@ conf_init(struct nscell_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->min_uid = CONF_DEFAULT_MIN_UID;
+	c->max_uid = CONF_DEFAULT_MAX_UID;
+	c->max_sets = CONF_DEFAULT_MAX_SETS;
 	c->ns = CONF_NS_ON;
 	c->persist_dir = strdup(CONF_DEFAULT_PERSIST);
 	return c->persist_dir ? 0 : -ENOMEM;
@@ -793,6 +916,7 @@ conf_free(struct nscell_conf *c)
 		return;
 	free_list(c->allow_users, c->n_allow_users);
 	free_list(c->allow_groups, c->n_allow_groups);
+	free_list(c->pass_env, c->n_pass_env);
 	free(c->namespace_conf);
 	free(c->server_root);
 	free(c->persist_dir);
@@ -800,6 +924,7 @@ conf_free(struct nscell_conf *c)
 		free(c->vhosts[i].name);
 		free(c->vhosts[i].vh_root);
 		free(c->vhosts[i].conf_vh_add);
+		free(c->vhosts[i].owner);
 	}
 	free(c->vhosts);
 	memset(c, 0, sizeof(*c));
@@ -835,7 +960,7 @@ conf_ns_enabled(const struct nscell_conf *c, const char *vhost)
 
 static char *
 join(const char *val, const char *rest, const struct tmpl_pos *pos,
-     struct tmpl_err *err)
+     struct ns_err *err)
 {
 	size_t vl = strlen(val), rl;
 	char *out;
@@ -866,7 +991,7 @@ join(const char *val, const char *rest, const struct tmpl_pos *pos,
 
 char *
 conf_expand_path(const char *path, const char *server_root, const char *vh_root,
-		 const struct tmpl_pos *pos, struct tmpl_err *err)
+		 const struct tmpl_pos *pos, struct ns_err *err)
 {
 	const char *val = "";
 	enum tp_err e;

@@ -4,7 +4,10 @@
  *
  *   # comment
  *   allowCaller www-data @www-data     (users, and groups written @group)
+ *   passEnv PHPRC LSAPI_*              (more of another caller's environment)
  *   minUid 1000
+ *   maxUid 60000
+ *   maxSetsPerUser 16
  *   namespace 2                        (0 not set, 1 off, 2 enabled)
  *   namespaceConf $SERVER_ROOT/conf/ns.conf
  *   serverRoot /usr/local/lsws
@@ -13,6 +16,7 @@
  *       namespace 2
  *       vhRoot /srv/example.com
  *       namespaceConfVhAdd $VH_ROOT/ns.conf
+ *       owner alice                    (only alice's sandboxes use it)
  *   }
  */
 #ifndef NSCELL_CONFIG_H
@@ -22,12 +26,17 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "template.h"	/* struct tmpl_err */
+#include "template.h"	/* struct ns_err */
 
 #define CONF_DEFAULT_MIN_UID	1000u
+#define CONF_DEFAULT_MAX_UID	60000u	/* Debian's UID_MAX */
+#define CONF_DEFAULT_MAX_SETS	16u
+#define CONF_MAX_SETS_LIMIT	4096u
 #define CONF_DEFAULT_PERSIST	"/var/lsns"
 #define CONF_MAX_VHOSTS		4096
 #define CONF_MAX_CALLERS	256
+#define CONF_MAX_PASS_ENV	256
+#define CONF_MAX_ENV_NAME	255
 #define CONF_MAX_FILE		(1024 * 1024)
 
 enum conf_ns {
@@ -41,6 +50,7 @@ struct conf_vhost {
 	enum conf_ns ns;	/* CONF_NS_UNSET when not written */
 	char *vh_root;		/* NULL when not written */
 	char *conf_vh_add;	/* NULL when not written */
+	char *owner;		/* a user name or uid; NULL: anybody */
 	struct tmpl_pos pos;	/* the "vhost" line */
 };
 
@@ -49,8 +59,13 @@ struct nscell_conf {
 	size_t n_allow_users;
 	char **allow_groups;	/* allowCaller names given as @group */
 	size_t n_allow_groups;
+	char **pass_env;	/* passEnv: NAME or PREFIX* (launcher/env.h) */
+	size_t n_pass_env;
 	uint32_t min_uid;	/* default CONF_DEFAULT_MIN_UID; 0 is never a
 				 * target whatever this says */
+	uint32_t max_uid;	/* default CONF_DEFAULT_MAX_UID; root is exempt
+				 * (see launcher/gate.c) */
+	uint32_t max_sets;	/* persisted sets per uid, at most */
 	enum conf_ns ns;	/* server level; CONF_NS_ON when not written */
 	char *namespace_conf;	/* NULL: built-in default template */
 	char *server_root;	/* NULL when not written */
@@ -65,12 +80,13 @@ void conf_free(struct nscell_conf *c);
 
 /* Parse a whole file held in memory over the defaults already in @c.
  * Errors: unknown key, missing or extra value, bad number, namespace not
- * 0/1/2, vhost name not one [A-Za-z0-9._-] component (or "." / ".."),
+ * 0/1/2, vhost name refused by conf_vhost_name_ok(), passEnv name refused
+ * by conf_env_name_ok(),
  * duplicate vhost, unbalanced braces, vhost-only key outside a block or
  * server-only key inside one, NUL byte, over-long line, relative paths
  * (other than a leading $SERVER_ROOT / $VH_ROOT where allowed). */
 int conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
-		   size_t len, struct tmpl_err *err);
+		   size_t len, struct ns_err *err);
 
 /* The vhost block named @name, or NULL. */
 const struct conf_vhost *conf_vhost(const struct nscell_conf *c,
@@ -88,10 +104,18 @@ bool conf_ns_enabled(const struct nscell_conf *c, const char *vhost);
  * Symbols elsewhere than at the start are errors. */
 char *conf_expand_path(const char *path, const char *server_root,
 		       const char *vh_root, const struct tmpl_pos *pos,
-		       struct tmpl_err *err);
+		       struct ns_err *err);
 
 /* True if @name is a valid vhost name: one path component of
- * [A-Za-z0-9._-], 1..255 bytes, not "." or "..". */
+ * [A-Za-z0-9._-], 1..255 bytes, not "." or "..", not starting with '-',
+ * and none of the names the persist store uses for its own files
+ * ("lock", "record", "record.new", "used"). */
 bool conf_vhost_name_ok(const char *name);
+
+/* True if @pat is a valid passEnv entry: a variable name of the portable
+ * set ([A-Za-z_][A-Za-z0-9_]*, 1..CONF_MAX_ENV_NAME bytes: no '=', nothing
+ * a shell or env(1) would not take), optionally followed by one '*' that
+ * makes it a prefix. */
+bool conf_env_name_ok(const char *pat);
 
 #endif

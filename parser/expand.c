@@ -16,11 +16,13 @@
 
 #ifdef __clang_analyzer__
 /* scan-build false positive: the analyzer does not inline the variadic
- * tmpl_set_err(), which returns its @code (always negative here), and so
- * takes an error for a success in expand_str().  Spell the value out for
- * it (analyzer builds only). */
-#define tmpl_set_err(err, file, line, col, code, ...) \
-	((tmpl_set_err)(err, file, line, col, code, __VA_ARGS__), (code))
+ * ns_err_set(), which returns a negative code, and so takes an error for
+ * a success in expand_str().  Spell the value out for it (analyzer builds
+ * only). */
+#undef tmpl_set_err
+#define tmpl_set_err(err, file, line, col, code, ...)			\
+	(ns_err_set((err), &(const struct tmpl_pos){ (file), (line), (col) }, \
+		    -(code), __VA_ARGS__), (code))
 #endif
 
 #define MSG_TEXT_MAX	256
@@ -82,7 +84,7 @@ tmpl_sym_at(const char *s, size_t i, size_t *n)
 
 static int
 sym_err(enum tmpl_sym sym, const char *s, size_t n,
-	const struct tmpl_pos *pos, unsigned col, struct tmpl_err *err)
+	const struct tmpl_pos *pos, unsigned col, struct ns_err *err)
 {
 	const char *file = pos->file;
 	unsigned line = pos->line;
@@ -112,7 +114,7 @@ sym_err(enum tmpl_sym sym, const char *s, size_t n,
 
 int
 tmpl_sym_check(const char *s, const struct tmpl_pos *pos, unsigned *flags,
-	       bool *has_sym, struct tmpl_err *err)
+	       bool *has_sym, struct ns_err *err)
 {
 	size_t i, n;
 
@@ -137,7 +139,7 @@ tmpl_sym_check(const char *s, const struct tmpl_pos *pos, unsigned *flags,
 
 static int
 path_err(const struct tmpl_pos *pos, int code, const char *msg,
-	 struct tmpl_err *err)
+	 struct ns_err *err)
 {
 	return tmpl_set_err(err, pos->file, pos->line, pos->col, code, "%s",
 			    msg);
@@ -146,7 +148,7 @@ path_err(const struct tmpl_pos *pos, int code, const char *msg,
 /* Normalise *p, absolute (sources) or taken from the root (destinations). */
 static int
 fix_abs(char **p, const struct tmpl_pos *pos, bool dest,
-	struct tmpl_err *err)
+	struct ns_err *err)
 {
 	size_t len = strlen(*p);
 
@@ -179,7 +181,7 @@ fix_abs(char **p, const struct tmpl_pos *pos, bool dest,
 }
 
 int
-tmpl_fix_path(struct tmpl_op *op, bool src, struct tmpl_err *err)
+tmpl_fix_path(struct tmpl_op *op, bool src, struct ns_err *err)
 {
 	if (op->kind == TMPL_PASSWD || op->kind == TMPL_GROUP ||
 	    op->kind == TMPL_NO_UNSHARE_USER)
@@ -217,7 +219,7 @@ vals_init(struct sym_vals *v, const struct tmpl_ident *id)
 static int
 expand_pass(const char *s, const struct tmpl_pos *pos,
 	    const struct sym_vals *v, char *out, size_t *len,
-	    struct tmpl_err *err)
+	    struct ns_err *err)
 {
 	size_t i, n, o = 0;
 
@@ -256,7 +258,7 @@ expand_pass(const char *s, const struct tmpl_pos *pos,
 
 static int
 expand_str(char **p, const struct tmpl_pos *pos, const struct sym_vals *v,
-	   struct tmpl_err *err)
+	   struct ns_err *err)
 {
 	size_t len;
 	char *out;
@@ -277,7 +279,7 @@ expand_str(char **p, const struct tmpl_pos *pos, const struct sym_vals *v,
 }
 
 static int
-expand_op(struct tmpl_op *op, const struct sym_vals *v, struct tmpl_err *err)
+expand_op(struct tmpl_op *op, const struct sym_vals *v, struct ns_err *err)
 {
 	int rc;
 
@@ -301,7 +303,7 @@ expand_op(struct tmpl_op *op, const struct sym_vals *v, struct tmpl_err *err)
  * scan what the first substituted. */
 int
 tmpl_expand(struct tmpl *t, const struct tmpl_ident *id,
-	    struct tmpl_err *err)
+	    struct ns_err *err)
 {
 	struct sym_vals v = { .uid = { 0 } };
 	size_t i, w = 0;

@@ -33,7 +33,7 @@ col_of(size_t i)
 
 static int
 lex_quoted(struct tmpl_line *l, const char *s, size_t len, size_t *i,
-	   struct tmpl_tok *t, struct tmpl_err *err)
+	   struct tmpl_tok *t, struct ns_err *err)
 {
 	size_t open = *i, close;
 	const char *end;
@@ -60,7 +60,7 @@ lex_quoted(struct tmpl_line *l, const char *s, size_t len, size_t *i,
 
 static int
 lex_plain(struct tmpl_line *l, const char *s, size_t len, size_t *i,
-	  struct tmpl_tok *t, struct tmpl_err *err)
+	  struct tmpl_tok *t, struct ns_err *err)
 {
 	size_t start = *i, j;
 
@@ -80,7 +80,7 @@ lex_plain(struct tmpl_line *l, const char *s, size_t len, size_t *i,
 /* Line-level limits, reported at the leftmost offending column. */
 static int
 check_line(struct tmpl_line *l, const char *s, size_t len,
-	   struct tmpl_err *err)
+	   struct ns_err *err)
 {
 	size_t scan = len > TMPL_MAX_LINE ? TMPL_MAX_LINE : len;
 	const char *nul = memchr(s, '\0', scan);
@@ -99,7 +99,7 @@ check_line(struct tmpl_line *l, const char *s, size_t len,
 
 int
 tmpl_lex_line(struct tmpl_line *l, const char *s, size_t len,
-	      struct tmpl_err *err)
+	      struct ns_err *err)
 {
 	size_t i = 0;
 	int rc;

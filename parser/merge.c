@@ -72,7 +72,7 @@ index_init(struct index *ix, size_t n)
 }
 
 int
-tmpl_merge(struct tmpl *base, struct tmpl *add, struct tmpl_err *err)
+tmpl_merge(struct tmpl *base, struct tmpl *add, struct ns_err *err)
 {
 	struct index ix;
 	size_t i;

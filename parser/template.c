@@ -86,7 +86,7 @@ static const char *const try_names[TMPL_KIND_COUNT] = {
 
 struct parse_ctx {
 	struct tmpl *out;
-	struct tmpl_err *err;
+	struct ns_err *err;
 	size_t n_ops;		/* ops added by this parse */
 	struct tmpl_line l;
 };
@@ -95,23 +95,6 @@ struct parse_ctx {
 	tmpl_set_err((pc)->err, (pc)->l.file, (pc)->l.line, (col), (code), \
 		     __VA_ARGS__)
 
-int
-tmpl_set_err(struct tmpl_err *err, const char *file, unsigned line,
-	     unsigned col, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err)
-		return code;
-	err->pos.file = file;
-	err->pos.line = line;
-	err->pos.col = col;
-	err->code = code;
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 
 static int
@@ -398,7 +381,7 @@ parse_line(struct parse_ctx *pc, const char *s, size_t len)
 /* On failure @out is left as it was on entry. */
 int
 tmpl_parse_buf(struct tmpl *out, const char *file, const char *buf,
-	       size_t len, struct tmpl_err *err)
+	       size_t len, struct ns_err *err)
 {
 	struct parse_ctx pc = { .out = out, .err = err };
 	size_t off = 0, start_n = out->n;

@@ -4,7 +4,7 @@
  *
  * Nothing in parser/ makes a system call or keeps global state: every
  * function takes its inputs as memory and reports errors in a caller-owned
- * struct tmpl_err, so that tests and fuzzers can drive it directly.
+ * struct ns_err, so that tests and fuzzers can drive it directly.
  *
  * Pipeline used by the launcher:
  *   tmpl_parse_buf(file A) -> raw list     (line forms, tokens, positions)
@@ -20,6 +20,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "err.h"
 
 #define TMPL_MAX_LINE	4096	/* bytes per line, newline excluded */
 #define TMPL_MAX_PATH	4095	/* bytes per path after expansion */
@@ -52,12 +54,6 @@ enum {
 	TMPL_F_HOMEDIR = 1u << 1, /* src or dest used $HOMEDIR */
 };
 
-struct tmpl_pos {
-	const char *file;	/* not owned: lives as long as the caller's */
-	unsigned line;		/* 1-based */
-	unsigned col;		/* 1-based, in bytes */
-};
-
 struct tmpl_op {
 	enum tmpl_kind kind;
 	unsigned flags;
@@ -78,12 +74,6 @@ struct tmpl {
 	size_t cap;
 };
 
-struct tmpl_err {
-	struct tmpl_pos pos;	/* pos.file NULL: not a positional error */
-	int code;		/* negative errno-style code */
-	char msg[512];		/* without the "nscell: FILE:LINE:COL: " prefix */
-};
-
 /* Values substituted for the symbols; home NULL means "no usable home"
  * (none, empty or "/"): a -try op using $HOMEDIR is then dropped, any other
  * op using it is an error. */
@@ -100,7 +90,7 @@ void tmpl_free(struct tmpl *t);
 /* Parse one template held in memory; ops are appended to @out in file order
  * with no merging.  Returns 0 or a negative errno with @err filled. */
 int tmpl_parse_buf(struct tmpl *out, const char *file, const char *buf,
-		   size_t len, struct tmpl_err *err);
+		   size_t len, struct ns_err *err);
 
 /* The spec's built-in default template, as text, and its pseudo file name
  * ("<default>"). */
@@ -111,12 +101,12 @@ extern const char tmpl_default_name[];
  * occurrence, in one pass; then validate and normalise the results
  * (absolute sources, no "..", length).  Errors carry the token position. */
 int tmpl_expand(struct tmpl *t, const struct tmpl_ident *id,
-		struct tmpl_err *err);
+		struct ns_err *err);
 
 /* Move every op of @add into @base: an op whose key (normalised dest; the
  * kind for TMPL_NO_UNSHARE_USER) equals an earlier op's replaces that op in
  * its place, else it is appended.  @add is left empty. */
-int tmpl_merge(struct tmpl *base, struct tmpl *add, struct tmpl_err *err);
+int tmpl_merge(struct tmpl *base, struct tmpl *add, struct ns_err *err);
 
 /* True when the effective list asks for no user namespace. */
 bool tmpl_no_unshare_user(const struct tmpl *t);

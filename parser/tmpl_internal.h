@@ -44,15 +44,15 @@ enum tmpl_sym {
 	TMPL_SYM_UNKNOWN,
 };
 
-/* Fill @err (which may be NULL); returns @code. */
-int tmpl_set_err(struct tmpl_err *err, const char *file, unsigned line,
-		 unsigned col, int code, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+/* ns_err_set() at FILE:LINE:COL with a negative @code; returns @code. */
+#define tmpl_set_err(err, file, line, col, code, ...)			\
+	ns_err_set((err), &(const struct tmpl_pos){ (file), (line), (col) }, \
+		   -(code), __VA_ARGS__)
 
 /* Split one line (newline and trailing CR already removed) into tokens.
  * Rejects overlong lines, NUL bytes and quoting errors. */
 int tmpl_lex_line(struct tmpl_line *l, const char *s, size_t len,
-		  struct tmpl_err *err);
+		  struct ns_err *err);
 
 /* Classify the '$' at s[i]; *n gets the bytes it spans ('$' included). */
 enum tmpl_sym tmpl_sym_at(const char *s, size_t i, size_t *n);
@@ -61,11 +61,11 @@ enum tmpl_sym tmpl_sym_at(const char *s, size_t i, size_t *n);
  * byte is at @pos.  Sets TMPL_F_HOMEDIR in *flags when $HOMEDIR occurs
  * and *has_sym when any symbol occurs. */
 int tmpl_sym_check(const char *s, const struct tmpl_pos *pos,
-		   unsigned *flags, bool *has_sym, struct tmpl_err *err);
+		   unsigned *flags, bool *has_sym, struct ns_err *err);
 
 /* Validate and normalise op->src (@src true) or op->dest in place,
  * according to the op's kind.  Idempotent. */
-int tmpl_fix_path(struct tmpl_op *op, bool src, struct tmpl_err *err);
+int tmpl_fix_path(struct tmpl_op *op, bool src, struct ns_err *err);
 
 /* Free what an op owns and zero it. */
 void tmpl_op_clear(struct tmpl_op *op);

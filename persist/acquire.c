@@ -81,7 +81,7 @@ publish(const struct store *s, const struct sandbox_spec *spec,
 static int
 build_locked(const struct store *s, const struct sandbox_spec *spec,
 	     const struct persist_key *k, struct nsset *ns,
-	     struct tmpl_err *err)
+	     struct ns_err *err)
 {
 	struct record old;
 	bool have_old = record_read(s, &old) == 0;
@@ -101,7 +101,7 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 		kill(ns->holder, SIGKILL);
 		waitpid(ns->holder, NULL, 0);
 		nsset_close(ns);
-		return err_set(err, -r, "cannot publish the persisted set: "
+		return ns_err_set(err, NULL, -r, "cannot publish the persisted set: "
 			       "%s", strerror(-r));
 	}
 	return 0;
@@ -110,11 +110,11 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 int
 persist_acquire(const struct sandbox_spec *spec,
 		const struct persist_key *k, struct nsset *ns,
-		enum persist_how *how, struct tmpl_err *err)
+		enum persist_how *how, struct ns_err *err)
 {
 	struct record cur;
 	struct store s;
-	int r;
+	int r, uid_lock = -1;
 
 	*how = PERSIST_JOINED;
 	/* The common case: the record the launcher already read names a
@@ -134,7 +134,7 @@ persist_acquire(const struct sandbox_spec *spec,
 		goto out;
 	r = store_lock(&s, k->timeout_ms);
 	if (r < 0) {
-		err_set(err, -r, "waiting for the build lock of uid %u: %s",
+		ns_err_set(err, NULL, -r, "waiting for the build lock of uid %u: %s",
 			(unsigned)spec->id.uid, r == -ETIMEDOUT ?
 			"timed out" : strerror(-r));
 		goto out;
@@ -144,8 +144,12 @@ persist_acquire(const struct sandbox_spec *spec,
 	if (!k->reload && try_join(&s, spec, k, ns, &cur) == 0)
 		goto out;
 	*how = PERSIST_BUILT;
-	r = build_locked(&s, spec, k, ns, err);
+	r = persist_make_room(k->persist_dir, spec->id.uid, spec->vhost,
+			      k->max_sets, &uid_lock, err);
+	if (r == 0)
+		r = build_locked(&s, spec, k, ns, err);
 out:
+	close_fd(&uid_lock);
 	store_close(&s);
 	return r;
 }
@@ -185,8 +189,8 @@ count_pid(const struct record *recs, const struct ns_key *keys, size_t n,
 	counts[hit->idx]++;
 }
 
-static bool
-holder_alive(const struct record *r)
+bool
+persist_holder_alive(const struct record *r)
 {
 	char path[64];
 	struct stat st;
@@ -212,7 +216,7 @@ persist_members(const struct record *recs, size_t n, int *counts,
 	 * died with it), and its inode may already be another set's. */
 	for (size_t i = 0; i < n; i++) {
 		counts[i] = 0;
-		if (holder_alive(&recs[i]))
+		if (persist_holder_alive(&recs[i]))
 			keys[m++] = (struct ns_key){ recs[i].ino[NS_PID], i };
 	}
 	n = m;

@@ -7,6 +7,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "holder.h"
+#include "priv.h"
 #include "sandbox.h"
 #include "sysutil.h"
 
@@ -55,15 +57,23 @@ open_ns(pid_t pid, const char *name)
 /* A user namespace mapping only the target uid and gid, owned by root and
  * kept by an fd; the helper that created it exits once the maps are set. */
 static int
-make_userns(uid_t uid, gid_t gid, int *out, struct tmpl_err *err)
+make_userns(uid_t uid, gid_t gid, int *out, struct ns_err *err)
 {
 	char map[64];
 	int sync[2], r;
 	long pid;
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
-		return err_set(err, errno, "pipe: %s", strerror(errno));
-	pid = raw_clone(CLONE_NEWUSER);
+		return ns_err_set(err, NULL, errno, "pipe: %s", strerror(errno));
+	/* Made with real uid 0, so that the caller's RLIMIT_NPROC does not
+	 * become the set's process ceiling (priv.c). */
+	pid = -1;
+	r = priv_userns_owner();
+	if (r == 0) {
+		pid = raw_clone(CLONE_NEWUSER);
+		if (pid < 0)
+			r = -errno;
+	}
 	if (pid == 0) {
 		char ch;
 
@@ -71,10 +81,16 @@ make_userns(uid_t uid, gid_t gid, int *out, struct tmpl_err *err)
 		_exit(read(sync[0], &ch, 1) < 0);
 	}
 	close(sync[0]);
-	if (pid < 0) {
+	if (priv_userns_done() < 0 && r == 0)
+		r = -EPERM;	/* the caller's real uid must come back */
+	if (r < 0) {
 		close(sync[1]);
-		return err_set(err, errno, "user namespace: %s",
-			       strerror(errno));
+		if (pid > 0) {
+			kill((pid_t)pid, SIGKILL);
+			waitpid((pid_t)pid, NULL, 0);
+		}
+		return ns_err_set(err, NULL, -r, "user namespace: %s",
+				  strerror(-r));
 	}
 	r = write_file_at((pid_t)pid, "setgroups", "deny");
 	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid, (unsigned)uid);
@@ -88,7 +104,7 @@ make_userns(uid_t uid, gid_t gid, int *out, struct tmpl_err *err)
 	close(sync[1]);
 	waitpid((pid_t)pid, NULL, 0);
 	if (r < 0)
-		return err_set(err, -r, "user namespace map: %s",
+		return ns_err_set(err, NULL, -r, "user namespace map: %s",
 			       strerror(-r));
 	return 0;
 }
@@ -102,42 +118,75 @@ static const char *const ns_names[NS_COUNT] = {
  * pid cannot be reused before we reap it), so they are opened while it
  * builds. */
 static int
-open_holder_ns(pid_t pid, struct nsset *out, struct tmpl_err *err)
+open_holder_ns(pid_t pid, struct nsset *out, struct ns_err *err)
 {
 	for (int i = 0; i < NS_USER; i++) {
 		out->fd[i] = open_ns(pid, ns_names[i]);
 		if (out->fd[i] < 0)
-			return err_set(err, -out->fd[i], "open %s namespace: "
+			return ns_err_set(err, NULL, -out->fd[i], "open %s namespace: "
 				       "%s", ns_names[i],
 				       strerror(-out->fd[i]));
 	}
 	return 0;
 }
 
-static int
-collect_holder(int status_fd, struct tmpl_err *err)
+/* The holder's -v and /lsnsdebug lines, until it closes its end: each
+ * is written where the launch asked, by us, never by the root holder. */
+static void
+forward_trace(int fd, const struct sandbox_spec *spec)
 {
-	struct tmpl_err herr;
+	char buf[16384], *line, *nl;
+	size_t have = 0;
+	ssize_t n;
+
+	while ((n = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0 ||
+	       (n < 0 && errno == EINTR)) {
+		have += n > 0 ? (size_t)n : 0;
+		buf[have] = '\0';
+		for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+			int to = *line == 'v' ? spec->verbose_fd :
+				spec->debug_fd;
+
+			if (to >= 0)
+				write_all(to, line + 1, (size_t)(nl - line));
+		}
+		have -= (size_t)(line - buf);
+		memmove(buf, line, have);
+		if (have == sizeof(buf) - 1)
+			have = 0;	/* a line longer than the holder makes */
+	}
+}
+
+/* The holder's report: its own error if it failed, whatever happened on
+ * our side meanwhile (an open of its namespaces racing its exit must not
+ * hide why it exited). */
+static int
+collect_holder(int status_fd, int ours, struct ns_err *err)
+{
+	struct ns_err herr;
 	ssize_t n = read_all(status_fd, &herr, sizeof(herr));
 
-	if (n != (ssize_t)sizeof(herr))
-		return err_set(err, ECHILD, "the sandbox holder died while "
-			       "building");
-	if (herr.code < 0) {
+	if (n == (ssize_t)sizeof(herr) && herr.code < 0) {
 		*err = herr;
 		return herr.code;
 	}
+	if (ours < 0)
+		return ours;
+	if (n != (ssize_t)sizeof(herr))
+		return ns_err_set(err, NULL, ECHILD, "the sandbox holder died "
+				  "while building");
 	return 0;
 }
 
 static int
 start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
-	     struct tmpl_err *err)
+	     int tr[2], struct ns_err *err)
 {
 	const unsigned long flags = CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
 		CLONE_NEWUTS | CLONE_NEWCGROUP;
 	int commit[2] = { -1, -1 };
-	struct holder_fds f = { .status = st[1], .commit = -1 };
+	struct holder_fds f = { .status = st[1], .commit = -1,
+				.trace = tr[1] };
 	long pid;
 
 	f.parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
@@ -145,13 +194,14 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 			     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 					commit) < 0)) {
 		close_fd(&f.parent);
-		return err_set(err, errno, "pidfd/socketpair: %s",
+		return ns_err_set(err, NULL, errno, "pidfd/socketpair: %s",
 			       strerror(errno));
 	}
 	f.commit = commit[1];
 	pid = raw_clone(flags);
 	if (pid == 0) {
 		close(st[0]);
+		close_fd(&tr[0]);
 		close_fd(&commit[0]);
 		holder_main(spec, &f);
 	}
@@ -159,7 +209,7 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 	close_fd(&commit[1]);
 	out->commit = commit[0];
 	if (pid < 0)
-		return err_set(err, errno, "cannot create namespaces: %s",
+		return ns_err_set(err, NULL, errno, "cannot create namespaces: %s",
 			       strerror(errno));
 	out->holder = (pid_t)pid;
 	return 0;
@@ -167,15 +217,18 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 
 int
 sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
-	      struct tmpl_err *err)
+	      struct ns_err *err)
 {
-	int st[2], r, sent = 0;
+	int st[2], tr[2] = { -1, -1 }, r, sent = 0;
+	bool traced = spec->verbose_fd >= 0 || spec->debug_fd >= 0;
 
 	nsset_init(out);
-	if (pipe2(st, O_CLOEXEC) < 0)
-		return err_set(err, errno, "pipe: %s", strerror(errno));
-	r = start_holder(spec, out, st, err);
+	if (pipe2(st, O_CLOEXEC) < 0 || (traced && pipe2(tr, O_CLOEXEC) < 0))
+		return ns_err_set(err, NULL, errno, "pipe: %s",
+				  strerror(errno));
+	r = start_holder(spec, out, st, tr, err);
 	close(st[1]);
+	close_fd(&tr[1]);
 	if (r == 0)
 		r = open_holder_ns(out->holder, out, err);
 	/* The user namespace is made while the holder builds (on another
@@ -188,11 +241,15 @@ sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 		if (r == 0 && out->commit >= 0)
 			sent = send_fd(out->commit, 'u', out->fd[NS_USER]);
 	}
-	/* A holder that died says so here, not as a failed send. */
-	if (r == 0)
-		r = collect_holder(st[0], err);
+	if (tr[0] >= 0 && out->holder > 0)
+		forward_trace(tr[0], spec);
+	close_fd(&tr[0]);
+	/* A holder that failed says why here, not as a failed open or
+	 * send of ours. */
+	if (out->holder > 0)
+		r = collect_holder(st[0], r, err);
 	if (r == 0 && sent < 0)
-		r = err_set(err, -sent, "passing the user namespace to the "
+		r = ns_err_set(err, NULL, -sent, "passing the user namespace to the "
 			    "holder: %s", strerror(-sent));
 	close(st[0]);
 	if (r < 0 && out->holder > 0) {

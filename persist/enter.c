@@ -31,7 +31,7 @@ nsset_close(struct nsset *s)
 }
 
 int
-sandbox_enter(const struct nsset *s, struct tmpl_err *err)
+sandbox_enter(const struct nsset *s, struct ns_err *err)
 {
 	/* The mount namespace last: it resets root and cwd, and every fd we
 	 * need was opened before.  The user namespace is not joined here:
@@ -53,25 +53,25 @@ sandbox_enter(const struct nsset *s, struct tmpl_err *err)
 		int fd = s->fd[order[i].idx];
 
 		if (fd < 0)
-			return err_set(err, EBADF, "%s namespace missing",
+			return ns_err_set(err, NULL, EBADF, "%s namespace missing",
 				       order[i].name);
 		if (setns(fd, order[i].type) < 0)
-			return err_set(err, errno, "setns(%s): %s",
+			return ns_err_set(err, NULL, errno, "setns(%s): %s",
 				       order[i].name, strerror(errno));
 	}
 	return 0;
 }
 
 int
-sandbox_kernel_ok(struct tmpl_err *err)
+sandbox_kernel_ok(struct ns_err *err)
 {
 	struct utsname u;
 	unsigned major = 0, minor = 0;
 
 	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return err_set(err, ENOSYS, "cannot tell the kernel version");
+		return ns_err_set(err, NULL, ENOSYS, "cannot tell the kernel version");
 	if (major < 5 || (major == 5 && minor < 12))
-		return err_set(err, ENOSYS, "Linux 5.12 or later is required "
+		return ns_err_set(err, NULL, ENOSYS, "Linux 5.12 or later is required "
 			       "(open_tree, move_mount, mount_setattr); this "
 			       "is %s", u.release);
 	return 0;

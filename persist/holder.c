@@ -10,7 +10,6 @@
  * with its pid 1.
  */
 #define _GNU_SOURCE
-#include <cap-ng.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
@@ -26,10 +25,11 @@
 #include <unistd.h>
 
 #include "holder.h"
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts.h"
 #include "mounts_int.h"
 #include "paths.h"
+#include "priv.h"
 #include "sysutil.h"
 #include "testing.h"
 
@@ -41,9 +41,10 @@ trace_op(const struct build_ctx *c, const struct tmpl_op *op, int r,
 	 const char *why)
 {
 	const struct sandbox_spec *spec = c->spec;
-	char line[8300], how[4200];
+	char line[8300], how[4200], out[12600];
+	int n;
 
-	if (spec->verbose_fd < 0 && spec->debug_fd < 0)
+	if (c->trace < 0)
 		return;
 	tmpl_op_format(op, line, sizeof(line));
 	if (r <= 0)
@@ -52,12 +53,20 @@ trace_op(const struct build_ctx *c, const struct tmpl_op *op, int r,
 		snprintf(how, sizeof(how), "done (source %s)", c->resolved);
 	else
 		snprintf(how, sizeof(how), "done");
-	if (spec->verbose_fd >= 0)
-		dprintf(spec->verbose_fd, "nscell: %s:%u: %s: %s\n",
-			op->pos.file, op->pos.line, line, how);
-	if (spec->debug_fd >= 0 && spec->debug_fd != spec->verbose_fd)
-		dprintf(spec->debug_fd, "nscell[%d]: op %s:%u: %s: %s\n",
-			(int)getpid(), op->pos.file, op->pos.line, line, how);
+	/* One write per line: the builder routes it by its first byte. */
+	if (spec->verbose_fd >= 0) {
+		n = snprintf(out, sizeof(out), "vnscell: %s:%u: %s: %s\n",
+			     op->pos.file, op->pos.line, line, how);
+		write_all(c->trace, out, (size_t)n < sizeof(out) ? (size_t)n :
+			  sizeof(out) - 1);
+	}
+	if (spec->debug_fd >= 0 && spec->debug_fd != spec->verbose_fd) {
+		n = snprintf(out, sizeof(out), "dnscell[%d]: op %s:%u: %s: "
+			     "%s\n", (int)getpid(), op->pos.file, op->pos.line,
+			     line, how);
+		write_all(c->trace, out, (size_t)n < sizeof(out) ? (size_t)n :
+			  sizeof(out) - 1);
+	}
 }
 
 static void
@@ -72,8 +81,9 @@ pre_close(struct build_ctx *c)
 
 /* The sources of the next ops, opened as the user with one fsuid switch
  * for the batch instead of two per op (each switch is a credential
- * commit).  Sources are host paths, which no op changes, so opening them
- * a little early finds what opening them in turn would. */
+ * commit).  Ops apply strictly in file order, so a batch never reaches
+ * past an op that changes the host's tree (tmp creates its directory
+ * there): a later op's source may be what it made. */
 static void
 pre_open(struct build_ctx *c, size_t first)
 {
@@ -82,15 +92,18 @@ pre_open(struct build_ctx *c, size_t first)
 	size_t n = 0;
 
 	pre_close(c);
-	for (; n < MNT_PRE_BATCH && first + n < t->n; n++)
+	for (; n < MNT_PRE_BATCH && first + n < t->n; n++) {
+		if (n && mounts_changes_host(&t->ops[first + n - 1]))
+			break;
 		paths[n] = mounts_source(&t->ops[first + n]);
+	}
 	c->pre_first = first;
 	c->pre_n = path_open_sources(c->oldroot, paths, n, &c->spec->id,
 				     c->pre);
 }
 
 static int
-apply_ops(struct build_ctx *c, struct tmpl_err *err)
+apply_ops(struct build_ctx *c, struct ns_err *err)
 {
 	const struct tmpl *t = c->spec->ops;
 	size_t next_batch = 0;
@@ -98,7 +111,7 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 
 	for (size_t i = 0; i < t->n && r == 0; i++) {
 		const struct tmpl_op *op = &t->ops[i];
-		struct tmpl_err e = { .code = 0 };
+		struct ns_err e = { .code = 0 };
 		const char *why;
 		char line[8300];
 
@@ -109,6 +122,8 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 		}
 		c->cur = i;
 		r = mounts_apply(c, op, &why, &e);
+		/* The op's fsuid switches cleared the death signal. */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 
 		if (r >= 0) {
 			trace_op(c, op, r, why ? why : "");
@@ -118,7 +133,7 @@ apply_ops(struct build_ctx *c, struct tmpl_err *err)
 			continue;
 		}
 		tmpl_op_format(op, line, sizeof(line));
-		r = err_set_pos(err, &op->pos, -r, "%s: %s", line,
+		r = ns_err_set(err, &op->pos, -r, "%s: %s", line,
 				e.msg[0] ? e.msg : strerror(-r));
 	}
 	pre_close(c);
@@ -197,17 +212,17 @@ open_ctx(struct build_ctx *c)
  * bound its parent (`/var,ro-bind`), cover it with an empty read-only
  * directory, like an exclude. */
 static int
-mask_persist_dir(struct build_ctx *c, struct tmpl_err *err)
+mask_persist_dir(struct build_ctx *c, struct ns_err *err)
 {
 	struct tmpl_op op = { .kind = TMPL_HIDE,
 			      .dest = (char *)c->spec->persist_dir };
-	struct tmpl_err e = { .code = 0 };
+	struct ns_err e = { .code = 0 };
 	const char *why;
 	int r = op_hide(c, &op, &why, &e);
 
 	/* Behind a symlink the path is not where the store is. */
 	if (r < 0 && r != -ELOOP)
-		return err_set(err, -r, "cannot mask %s in the sandbox: %s",
+		return ns_err_set(err, NULL, -r, "cannot mask %s in the sandbox: %s",
 			       c->spec->persist_dir, strerror(-r));
 	return 0;
 }
@@ -230,15 +245,15 @@ enter_newroot(struct build_ctx *c)
 }
 
 static int
-build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
+build_tree(const struct sandbox_spec *spec, int trace, struct ns_err *err)
 {
-	struct build_ctx c = { .spec = spec, .oldroot = -1, .newroot = -1,
-			       .scratch = -1, .parent_fd = -1 };
+	struct build_ctx c = { .spec = spec, .trace = trace, .oldroot = -1,
+			       .newroot = -1, .scratch = -1, .parent_fd = -1 };
 	int r;
 
 	r = make_base();
 	if (r < 0)
-		return err_set(err, -r, "cannot set up the sandbox root: %s",
+		return ns_err_set(err, NULL, -r, "cannot set up the sandbox root: %s",
 			       strerror(-r));
 	r = open_ctx(&c);
 	if (r == 0)
@@ -248,7 +263,7 @@ build_tree(const struct sandbox_spec *spec, struct tmpl_err *err)
 	if (r == 0) {
 		r = enter_newroot(&c);
 		if (r < 0)
-			err_set(err, -r, "cannot enter the sandbox root: %s",
+			ns_err_set(err, NULL, -r, "cannot enter the sandbox root: %s",
 				strerror(-r));
 	}
 	close_fd(&c.oldroot);
@@ -278,11 +293,8 @@ holder_reap(bool keep_userns)
 	bool retired = false;
 	sigset_t set;
 
-	/* Not the bounding set: holder_identity() says why, and gave up
-	 * CAP_SETPCAP, without which it could not be dropped here. */
-	capng_clear(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT);
-	if (capng_apply(CAPNG_SELECT_CAPS | CAPNG_SELECT_AMBIENT) < 0 ||
-	    prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	/* No_new_privs and an empty bounding set since nscell started. */
+	if (priv_holder_reap() < 0)
 		_exit(1);
 	close_fds_from(keep_userns ? 1 : 0);
 	sigfillset(&set);
@@ -322,68 +334,65 @@ committed(int commit, bool userns)
 		send(commit, "a", 1, MSG_NOSIGNAL) == 1;
 }
 
-/* Root in all three uids and gids (a setuid launch leaves the caller's
- * real uid and gid): nobody but root can signal the holder, and what it
- * creates on the sandbox's root is root's.  The capabilities it builds
- * with stay until holder_reap().  Its bounding set is left alone, as the
- * monitor's is: the holder never executes anything, and under
- * no_new_privs an exec could not raise its (then empty) permitted set;
- * emptying it cost 0.1 ms of every cold build inside libcap-ng (three
- * /proc/PID/status reads and 41 credential commits).  Its name,
+/* Root in all ids with the named capabilities (priv.c); its name,
  * "nsh:UID", binds the process to the user it serves: a join checks it
  * (persist.c). */
 static int
 holder_identity(uid_t uid)
 {
-	struct __user_cap_header_struct h = {
-		.version = _LINUX_CAPABILITY_VERSION_3 };
-	struct __user_cap_data_struct d[2];
 	char name[16];
+	int r = priv_holder();
 
-	/* libcap-ng learns the capabilities to keep from one capget():
-	 * capng_get_caps_process() would also read the bounding and ambient
-	 * sets from /proc/PID/status, twice, which change_id does not need
-	 * here; that was a tenth of a cold build. */
-	if (syscall(SYS_capget, &h, d) < 0)
-		return -EPERM;
-	capng_clear(CAPNG_SELECT_BOTH);
-	capng_setpid(0);	/* ourselves, whatever the builder's state said */
-	for (unsigned cap = 0; cap < 64; cap++) {
-		if (d[cap / 32].permitted & (1u << (cap % 32)))
-			capng_update(CAPNG_ADD, CAPNG_EFFECTIVE |
-				     CAPNG_PERMITTED, cap);
-	}
-	if (capng_change_id(0, 0, CAPNG_NO_FLAG) < 0)
-		return -EPERM;
+	if (r < 0)
+		return r;
 	snprintf(name, sizeof(name), "nsh:%u", (unsigned)uid);
 	return prctl(PR_SET_NAME, name, 0, 0, 0);
+}
+
+/* Become the holder: armed to die with the builder, out of the caller's
+ * session and process group (terminal and process-group signals are not
+ * for it), root in all ids, the target's groups (so that permission checks
+ * made as the user, with its fsuid, see the user's groups, not the
+ * caller's). */
+static int
+holder_setup(const struct sandbox_spec *spec, struct ns_err *err)
+{
+	if (setsid() < 0)
+		return ns_err_set(err, NULL, errno, "holder: setsid: %s",
+				  strerror(errno));
+	if (holder_identity(spec->id.uid) < 0)
+		return ns_err_set(err, NULL, EPERM, "holder: cannot become "
+				  "root in all ids");
+	umask(0);
+	if (setgroups(spec->id.n_groups, spec->id.groups) < 0)
+		return ns_err_set(err, NULL, errno, "holder: setgroups: %s",
+				  strerror(errno));
+	return 0;
 }
 
 void
 holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 {
-	struct tmpl_err err = { .code = 0 };
-	int r = 0;
+	struct ns_err err = { .code = 0 };
+	int r, trace = f->trace;
 
-	/* Out of the caller's session and process group: terminal and
-	 * process-group signals are not for the holder. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || pidfd_exited(f->parent) ||
-	    setsid() < 0 || holder_identity(spec->id.uid) < 0)
+	/* Nobody to report to once the builder is gone. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
+	    pidfd_exited(f->parent))
 		_exit(1);
-	umask(0);
-	/* The target's groups, so that permission checks made as the user
-	 * (fsuid) see the user's groups, not the caller's. */
-	if (setgroups(spec->id.n_groups, spec->id.groups) < 0)
-		r = err_set(&err, errno, "setgroups: %s", strerror(errno));
+	r = holder_setup(spec, &err);
 	if (r == 0)
-		r = build_tree(spec, &err);
+		r = build_tree(spec, trace, &err);
+	close_fd(&trace);
 	/* Every setfsuid() of the build cleared the death signal (any
 	 * credential change does): arm it again, then look whether the
 	 * builder died meanwhile. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || pidfd_exited(f->parent))
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
+	    pidfd_exited(f->parent))
 		_exit(1);
 	close(f->parent);
 	kill_point("holder-built");
+	/* Every failure is reported, as what it is: the builder prints it. */
 	if (write_all(f->status, &err, sizeof(err)) < 0 || r < 0)
 		_exit(1);
 	if (f->commit >= 0 && !committed(f->commit, spec->userns))

@@ -10,6 +10,10 @@ struct holder_fds {
 	int parent;	/* pidfd of the builder */
 	int commit;	/* persistent: the builder's go-ahead (and, first,
 			 * the user namespace to keep, if any), else -1 */
+	int trace;	/* -v and /lsnsdebug lines ('v' or 'd', the text, a
+			 * newline), read by the builder; -1: none.  The
+			 * holder never writes to the caller's fds: a full
+			 * FIFO there would keep a root process blocked. */
 };
 
 /* The holder's life, in the child of the builder's clone(): never returns. */

@@ -17,7 +17,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts.h"
 #include "mounts_int.h"
 #include "paths.h"
@@ -71,7 +71,7 @@ mounts_drop_parent(struct build_ctx *c)
 /* The parent directory of @dest: the cached one if it is the same path,
  * else walked (and cached when its path fits). */
 static int
-dest_parent(struct build_ctx *c, const char *dest, struct tmpl_err *err)
+dest_parent(struct build_ctx *c, const char *dest, struct ns_err *err)
 {
 	size_t len = (size_t)(strrchr(dest, '/') - dest);
 	const char *last;
@@ -93,7 +93,7 @@ dest_parent(struct build_ctx *c, const char *dest, struct tmpl_err *err)
 
 int
 mnt_bind_to_dest(struct build_ctx *c, int srcfd, const char *dest,
-	     unsigned long long attrs, bool recursive, struct tmpl_err *err)
+	     unsigned long long attrs, bool recursive, struct ns_err *err)
 {
 	struct stat st;
 	cleanup_fd int d = -1;
@@ -137,7 +137,7 @@ mnt_new_fs(const char *type, const char *const *kv, unsigned attrs)
 
 int
 mnt_fs_at(struct build_ctx *c, const char *dest, const char *type,
-	    const char *const *kv, unsigned attrs, struct tmpl_err *err)
+	    const char *const *kv, unsigned attrs, struct ns_err *err)
 {
 	cleanup_fd int m = -1;
 	cleanup_fd int d = -1;
@@ -159,7 +159,7 @@ note_resolved(struct build_ctx *c, int fd)
 	ssize_t n;
 
 	c->resolved[0] = '\0';
-	if (c->spec->verbose_fd < 0 && c->spec->debug_fd < 0)
+	if (c->trace < 0)
 		return;
 	snprintf(link, sizeof(link), "/oldroot/proc/self/fd/%d", fd);
 	n = readlink(link, c->resolved, sizeof(c->resolved) - 1);
@@ -183,6 +183,12 @@ mounts_source(const struct tmpl_op *op)
 	return has ? op->src : NULL;
 }
 
+bool
+mounts_changes_host(const struct tmpl_op *op)
+{
+	return op->kind == TMPL_TMP;
+}
+
 /* The fd opened ahead for the op being applied, if any (-EBADF: none). */
 static int
 take_pre(struct build_ctx *c)
@@ -199,7 +205,7 @@ take_pre(struct build_ctx *c)
 
 static int
 open_src(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	 struct tmpl_err *err)
+	 struct ns_err *err)
 {
 	int s = take_pre(c);
 
@@ -217,9 +223,46 @@ open_src(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	return SKIPPED;
 }
 
+/* A -try op whose destination runs into a symbolic link inside the
+ * sandbox (the spec's own "/usr/local/bin/msmtp /usr/sbin/exim" on Debian,
+ * where /usr/sbin/exim -> exim4): mount on what the link leads to when
+ * paths.c can resolve it inside the sandbox through trusted links only,
+ * else skip the op, saying why.  A -try op never aborts a launch over a
+ * local quirk of the tree; the non-try ops still refuse. */
+static int
+bind_resolved(struct build_ctx *c, int srcfd, const struct tmpl_op *op,
+	      unsigned long long attrs, bool recursive, const char **why)
+{
+	struct stat st;
+	cleanup_fd int d = -1;
+
+	if (fstat(srcfd, &st) < 0)
+		return -errno;
+	/* The mount may land on or above the cached parent. */
+	mounts_drop_parent(c);
+	d = path_resolve_dest(c->newroot, c->root_dev, op->dest,
+			      S_ISDIR(st.st_mode) ? DEST_DIR : DEST_FILE,
+			      &c->spec->id);
+	switch (d) {
+	case -ELOOP:
+		*why = "destination path has an untrusted symlink";
+		return SKIPPED;
+	case -ENOENT:
+		*why = "destination symlink leads nowhere";
+		return SKIPPED;
+	case -ENOTDIR:
+	case -EISDIR:
+		*why = "destination symlink leads to another type of file";
+		return SKIPPED;
+	default:
+		break;
+	}
+	return d < 0 ? d : mnt_bind_at(srcfd, d, attrs, recursive);
+}
+
 static int
 op_bind(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	struct tmpl_err *err)
+	struct ns_err *err)
 {
 	unsigned long long attrs = MOUNT_ATTR_NOSUID;
 	cleanup_fd int s = -1;
@@ -233,7 +276,9 @@ op_bind(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	if (op->kind == TMPL_RO_BIND)
 		attrs |= MOUNT_ATTR_RDONLY;
 	r = mnt_bind_to_dest(c, s, op->dest, attrs, true, err);
-	return r < 0 ? r : 1;
+	if (r == -ELOOP && (op->flags & TMPL_F_TRY))
+		r = bind_resolved(c, s, op, attrs, true, why);
+	return r == SKIPPED ? 0 : r < 0 ? r : 1;
 }
 
 /* Write @len bytes into a new file on the scratch tmpfs, owned by
@@ -260,16 +305,24 @@ scratch_file(struct build_ctx *c, const char *data, size_t len, mode_t mode,
 	return r < 0 ? -errno : r;
 }
 
+#define DATA_ATTRS (MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV)
+
+/* @op: a copy op, whose -try flag lets a symlinked destination be
+ * resolved (bind_resolved); NULL for generated files. */
 static int
 bind_data(struct build_ctx *c, const char *data, size_t len, mode_t mode,
-	  uid_t uid, gid_t gid, const char *dest, struct tmpl_err *err)
+	  uid_t uid, gid_t gid, const char *dest, const struct tmpl_op *op,
+	  const char **why, struct ns_err *err)
 {
 	cleanup_fd int f = scratch_file(c, data, len, mode, uid, gid);
+	int r;
 
 	if (f < 0)
 		return f;
-	return mnt_bind_to_dest(c, f, dest, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-			    MOUNT_ATTR_NODEV, false, err);
+	r = mnt_bind_to_dest(c, f, dest, DATA_ATTRS, false, err);
+	if (r == -ELOOP && op && (op->flags & TMPL_F_TRY))
+		r = bind_resolved(c, f, op, DATA_ATTRS, false, why);
+	return r;
 }
 
 /* Reopen an O_PATH fd for reading, with the permission check made as the
@@ -283,10 +336,18 @@ read_as_user(struct build_ctx *c, int pathfd, char **buf, size_t *len,
 	cleanup_fd int fd = -1;
 	int r;
 
+	/* A regular file before anything opens it: opening a user's FIFO
+	 * would block the root holder for as long as the user likes
+	 * (issue 18).  O_NONBLOCK too, in case. */
+	if (fstat(pathfd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EINVAL;
 	snprintf(proc, sizeof(proc), "proc/self/fd/%d", pathfd);
 	r = fs_as_user(c->spec->id.uid, c->spec->id.gid);
 	if (r == 0) {
-		fd = openat(c->oldroot, proc, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+		fd = openat(c->oldroot, proc, O_RDONLY | O_CLOEXEC | O_NOCTTY |
+			    O_NONBLOCK);
 		r = fd < 0 ? -errno : 0;
 	}
 	fs_as_root();
@@ -302,7 +363,7 @@ read_as_user(struct build_ctx *c, int pathfd, char **buf, size_t *len,
 
 static int
 op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	struct tmpl_err *err)
+	struct ns_err *err)
 {
 	const struct sandbox_ident *id = &c->spec->id;
 	cleanup_fd int s = -1;
@@ -316,16 +377,19 @@ op_copy(struct build_ctx *c, const struct tmpl_op *op, const char **why,
 	if (s < 0)
 		return s == SKIPPED ? 0 : s;
 	r = read_as_user(c, s, &buf, &len, &mode);
+	if (r == -EINVAL)
+		return ns_err_set(err, NULL, EINVAL, "the source is not a "
+				  "regular file");
 	if (r == 0)
 		r = bind_data(c, buf, len, mode, id->uid, id->gid, op->dest,
-			      err);
+			      op, why, err);
 	free(buf);
-	return r < 0 ? r : 1;
+	return r == SKIPPED ? 0 : r < 0 ? r : 1;
 }
 
 static int
 op_symlink(struct build_ctx *c, const struct tmpl_op *op,
-	   struct tmpl_err *err)
+	   struct ns_err *err)
 {
 	char have[4096];
 	const char *last;
@@ -353,12 +417,12 @@ op_symlink(struct build_ctx *c, const struct tmpl_op *op,
 		if (!strcmp(have, op->src))
 			return 1;
 	}
-	return err_set(err, EEXIST, "symlink %s: a different file exists "
+	return ns_err_set(err, NULL, EEXIST, "symlink %s: a different file exists "
 		       "there", op->dest);
 }
 
 static int
-op_dir(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
+op_dir(struct build_ctx *c, const struct tmpl_op *op, struct ns_err *err)
 {
 	cleanup_fd int d = path_open_dest(c->newroot, c->root_dev, op->dest,
 					  DEST_DIR, &c->spec->id, err);
@@ -368,7 +432,7 @@ op_dir(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 
 static int
 op_pwfile(struct build_ctx *c, const struct tmpl_op *op,
-	  struct tmpl_err *err)
+	  struct ns_err *err)
 {
 	const char *text = op->kind == TMPL_PASSWD ? c->spec->passwd :
 		c->spec->group;
@@ -376,13 +440,14 @@ op_pwfile(struct build_ctx *c, const struct tmpl_op *op,
 
 	if (!text)
 		return -EINVAL;
-	r = bind_data(c, text, strlen(text), 0644, 0, 0, op->dest, err);
+	r = bind_data(c, text, strlen(text), 0644, 0, 0, op->dest, NULL, NULL,
+		      err);
 	return r < 0 ? r : 1;
 }
 
 int
 mounts_apply(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	     struct tmpl_err *err)
+	     struct ns_err *err)
 {
 	*why = NULL;
 	c->resolved[0] = '\0';

@@ -11,6 +11,7 @@
 
 struct build_ctx {
 	const struct sandbox_spec *spec;
+	int trace;	/* -v and /lsnsdebug lines, to the builder; -1: none */
 	int oldroot;	/* O_PATH: the host's root, as "/oldroot" */
 	int newroot;	/* O_PATH: the sandbox's root tmpfs */
 	dev_t root_dev;	/* st_dev of the sandbox's root tmpfs */
@@ -38,9 +39,12 @@ void mounts_drop_parent(struct build_ctx *c);
  * whose source is missing, an exclude of a path not in the sandbox), or a
  * negative errno with @err filled (positioned at the op). */
 int mounts_apply(struct build_ctx *c, const struct tmpl_op *op,
-		 const char **why_skipped, struct tmpl_err *err);
+		 const char **why_skipped, struct ns_err *err);
 
 /* The source path op @op would open (binds and copies), else NULL. */
 const char *mounts_source(const struct tmpl_op *op);
+/* Does applying @op create anything in the host's tree (tmp's private
+ * directory)?  Sources of later ops are not opened before it is done. */
+bool mounts_changes_host(const struct tmpl_op *op);
 
 #endif

@@ -13,7 +13,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-#include "kapi.h"
+#include <sys/mount.h>
 #include "mounts_int.h"
 #include "paths.h"
 #include "store.h"
@@ -23,7 +23,7 @@
 #define TMPFS_INODES	"65536"
 
 int
-op_tmpfs(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
+op_tmpfs(struct build_ctx *c, const struct tmpl_op *op, struct ns_err *err)
 {
 	char uid[16], gid[16];
 	const char *kv[] = { "mode", "0755", "uid", uid, "gid", gid,
@@ -40,7 +40,7 @@ op_tmpfs(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 }
 
 int
-op_proc(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
+op_proc(struct build_ctx *c, const struct tmpl_op *op, struct ns_err *err)
 {
 	static const char *const ro[] = { "sys", "sysrq-trigger", "irq",
 					  "bus" };
@@ -74,7 +74,7 @@ op_proc(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 
 int
 op_mqueue(struct build_ctx *c, const struct tmpl_op *op,
-	  struct tmpl_err *err)
+	  struct ns_err *err)
 {
 	int r = mnt_fs_at(c, op->dest, "mqueue", NULL, MOUNT_ATTR_NOSUID |
 			    MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC, err);
@@ -84,7 +84,7 @@ op_mqueue(struct build_ctx *c, const struct tmpl_op *op,
 
 int
 op_remount_ro(struct build_ctx *c, const struct tmpl_op *op,
-	      struct tmpl_err *err)
+	      struct ns_err *err)
 {
 	struct statx stx;
 	cleanup_fd int d = -1;
@@ -114,7 +114,7 @@ op_remount_ro(struct build_ctx *c, const struct tmpl_op *op,
 
 int
 op_hide(struct build_ctx *c, const struct tmpl_op *op, const char **why,
-	struct tmpl_err *err)
+	struct ns_err *err)
 {
 	cleanup_fd int d = -1;
 	cleanup_fd int e = -1;
@@ -163,7 +163,7 @@ static const char *const devlinks[] = {
  * host's /dev must never be handed out as /dev/null). */
 static int
 dev_node(struct build_ctx *c, int devfd, const struct devnode *n,
-	 struct tmpl_err *err)
+	 struct ns_err *err)
 {
 	char path[32];
 	struct stat st;
@@ -174,15 +174,15 @@ dev_node(struct build_ctx *c, int devfd, const struct devnode *n,
 		    makedev(n->major, n->minor)) == 0)
 		return 0;
 	if (errno != EPERM && errno != EACCES)
-		return err_set(err, errno, "mknod /dev/%s: %s", n->name,
+		return ns_err_set(err, NULL, errno, "mknod /dev/%s: %s", n->name,
 			       strerror(errno));
 	snprintf(path, sizeof(path), "dev/%s", n->name);
 	s = openat(c->oldroot, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (s < 0 || fstat(s, &st) < 0)
-		return err_set(err, errno, "host /%s: %s", path,
+		return ns_err_set(err, NULL, errno, "host /%s: %s", path,
 			       strerror(errno));
 	if (!S_ISCHR(st.st_mode) || st.st_rdev != makedev(n->major, n->minor))
-		return err_set(err, EINVAL, "host /%s is not the %u:%u "
+		return ns_err_set(err, NULL, EINVAL, "host /%s is not the %u:%u "
 			       "device", path, n->major, n->minor);
 	/* A fresh tmpfs of ours: nobody else can have touched it. */
 	d = openat(devfd, n->name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
@@ -213,7 +213,7 @@ dev_sub_fs(int devfd, const char *name, const char *type,
 }
 
 int
-op_dev(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
+op_dev(struct build_ctx *c, const struct tmpl_op *op, struct ns_err *err)
 {
 	const char *base[] = { "mode", "0755", "size", "64k", NULL };
 	const char *pts[] = { "newinstance", NULL, "ptmxmode", "0666",
@@ -334,7 +334,7 @@ tmp_in_persist(struct build_ctx *c)
 }
 
 int
-op_tmp(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
+op_tmp(struct build_ctx *c, const struct tmpl_op *op, struct ns_err *err)
 {
 	char name[300];
 	cleanup_fd int t = -1;
@@ -346,7 +346,7 @@ op_tmp(struct build_ctx *c, const struct tmpl_op *op, struct tmpl_err *err)
 	if (t < 0)
 		t = tmp_in_persist(c);
 	if (t < 0)
-		return err_set(err, -t, "tmp %s: cannot make the backing "
+		return ns_err_set(err, NULL, -t, "tmp %s: cannot make the backing "
 			       "directory: %s", op->dest, strerror(-t));
 	r = mnt_bind_to_dest(c, t, op->dest, MOUNT_ATTR_NOSUID |
 			     MOUNT_ATTR_NODEV, true, err);

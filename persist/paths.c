@@ -115,7 +115,7 @@ same_inode(int a, int b)
 /* One step of the source walk from *cur through @name. */
 static int
 source_step(int rootfd, int *cur, const char *name, const char **p,
-	    char *buf, int *links, struct tmpl_err *err, const char *path)
+	    char *buf, int *links, struct ns_err *err, const char *path)
 {
 	struct stat st;
 	int next;
@@ -140,7 +140,7 @@ source_step(int rootfd, int *cur, const char *name, const char **p,
 
 		if (!link_trusted(*cur, &st)) {
 			close(next);
-			return err_set(err, ELOOP,
+			return ns_err_set(err, NULL, ELOOP,
 				       "%s: refusing to follow symlink '%s' "
 				       "owned by uid %u", path, name,
 				       (unsigned)st.st_uid);
@@ -173,7 +173,7 @@ source_step(int rootfd, int *cur, const char *name, const char **p,
 
 /* The walk itself, with the fsuid already the user's. */
 static int
-source_walk(int rootfd, const char *path, struct tmpl_err *err)
+source_walk(int rootfd, const char *path, struct ns_err *err)
 {
 	char name[NAME_MAX + 1];
 	char *buf;
@@ -206,7 +206,7 @@ source_walk(int rootfd, const char *path, struct tmpl_err *err)
 
 int
 path_open_source(int rootfd, const char *path,
-		 const struct sandbox_ident *id, struct tmpl_err *err)
+		 const struct sandbox_ident *id, struct ns_err *err)
 {
 	int r = fs_as_user(id->uid, id->gid);
 
@@ -224,7 +224,7 @@ path_open_sources(int rootfd, const char *const *paths, size_t n,
 
 	if (fs_as_user(id->uid, id->gid) == 0) {
 		for (; i < n; i++) {
-			struct tmpl_err e = { .code = 0 };
+			struct ns_err e = { .code = 0 };
 
 			fds[i] = paths[i] ? source_walk(rootfd, paths[i], &e) :
 				-EBADF;
@@ -294,6 +294,26 @@ check_type(const struct stat *st, bool last, enum dest_type want)
 	return 0;
 }
 
+/* O_PATH of @name in @dir.  nscell holds no CAP_DAC_OVERRIDE: below a
+ * user's directory bound into the sandbox (a 0700 home) the lookup is the
+ * user's to make, so a refusal is retried with the user's fsuid. */
+static int
+dest_lookup(int dir, const char *name, const struct sandbox_ident *id)
+{
+	int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 || errno != EACCES)
+		return fd < 0 ? -errno : fd;
+	if (fs_as_user(id->uid, id->gid) == 0) {
+		fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		fd = fd < 0 ? -errno : fd;
+	} else {
+		fd = -EACCES;
+	}
+	fs_as_root();
+	return fd;
+}
+
 static int
 dest_step(int *cur, dev_t root_dev, const char *name, bool last,
 	  enum dest_type want, const struct sandbox_ident *id)
@@ -301,16 +321,16 @@ dest_step(int *cur, dev_t root_dev, const char *name, bool last,
 	struct stat st;
 	int next, r;
 
-	next = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (next < 0 && errno == ENOENT && !(last && want == DEST_NONE)) {
+	next = dest_lookup(*cur, name, id);
+	if (next == -ENOENT && !(last && want == DEST_NONE)) {
 		r = create_entry(*cur, root_dev, name,
 				 !last || want == DEST_DIR, id);
 		if (r < 0)
 			return r;
-		next = openat(*cur, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		next = dest_lookup(*cur, name, id);
 	}
 	if (next < 0)
-		return -errno;
+		return next;
 	r = fstat(next, &st) < 0 ? -errno : check_type(&st, last, want);
 	if (r < 0) {
 		close(next);
@@ -360,9 +380,9 @@ dest_last(int dir, dev_t root_dev, const char *name, enum dest_type want,
 	fd = create_open(dir, root_dev, name, want == DEST_DIR, id);
 	if (fd != -EEXIST)
 		return fd;
-	fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	fd = dest_lookup(dir, name, id);
 	if (fd < 0)
-		return -errno;
+		return fd;
 	r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
 	if (r < 0) {
 		close(fd);
@@ -416,16 +436,16 @@ dest_fast(int rootfd, dev_t root_dev, const char *dest, enum dest_type want,
 }
 
 static int
-loop_err(const char *path, struct tmpl_err *err)
+loop_err(const char *path, struct ns_err *err)
 {
-	return err_set(err, ELOOP, "%s: a component is a symlink; destinations "
+	return ns_err_set(err, NULL, ELOOP, "%s: a component is a symlink; destinations "
 		       "are never resolved through symlinks", path);
 }
 
 int
 path_open_dest(int rootfd, dev_t root_dev, const char *dest,
 	       enum dest_type want, const struct sandbox_ident *id,
-	       struct tmpl_err *err)
+	       struct ns_err *err)
 {
 	int r = dest_fast(rootfd, root_dev, dest, want, id);
 
@@ -437,7 +457,7 @@ path_open_dest(int rootfd, dev_t root_dev, const char *dest,
 int
 path_open_dest_at(int dir, dev_t root_dev, const char *dest,
 		  enum dest_type want, const struct sandbox_ident *id,
-		  struct tmpl_err *err)
+		  struct ns_err *err)
 {
 	int r = dest_last(dir, root_dev, strrchr(dest, '/') + 1, want, id);
 
@@ -447,7 +467,7 @@ path_open_dest_at(int dir, dev_t root_dev, const char *dest,
 int
 path_open_parent(int rootfd, dev_t root_dev, const char *path,
 		 const char **last, const struct sandbox_ident *id,
-		 struct tmpl_err *err)
+		 struct ns_err *err)
 {
 	const char *slash = strrchr(path, '/');
 	int r;
@@ -462,4 +482,54 @@ path_open_parent(int rootfd, dev_t root_dev, const char *path,
 		return r;
 	r = dest_walk(rootfd, root_dev, path, DEST_DIR, id, slash);
 	return r == -ELOOP ? loop_err(path, err) : r;
+}
+
+/* The destination's last component is a trusted link, or a component
+ * above it is: see paths.h.  Links inside the sandbox's tree were made by
+ * the template's symlink ops or come with the distribution's trees bound
+ * in (Debian's /usr/sbin/exim -> exim4); both are root's, in root-owned
+ * directories, and source_walk() trusts nothing else.  Its error details
+ * are not wanted: the caller skips the op and says why. */
+int
+path_resolve_dest(int rootfd, dev_t root_dev, const char *dest,
+		  enum dest_type want, const struct sandbox_ident *id)
+{
+	struct ns_err e = { .code = 0 };
+	const char *slash = strrchr(dest, '/');
+	char parent[PATH_MAX];
+	struct stat st;
+	int fd, dir, r;
+
+	/* Walked as the user, as sources are: nscell holds no
+	 * CAP_DAC_OVERRIDE, and a destination inside a user's 0700 home is
+	 * for the user to reach. */
+	fd = fs_as_user(id->uid, id->gid);
+	if (fd == 0)
+		fd = source_walk(rootfd, dest, &e);
+	fs_as_root();
+	if (fd >= 0) {
+		r = fstat(fd, &st) < 0 ? -errno : check_type(&st, true, want);
+		if (r < 0) {
+			close(fd);
+			return r;
+		}
+		return fd;
+	}
+	if (fd != -ENOENT || !slash || !slash[1])
+		return fd;
+	if ((size_t)(slash - dest) >= sizeof(parent))
+		return -ENAMETOOLONG;
+	memcpy(parent, dest, (size_t)(slash - dest));
+	parent[slash - dest] = '\0';
+	dir = fs_as_user(id->uid, id->gid);
+	if (dir == 0)
+		dir = source_walk(rootfd, *parent ? parent : "/", &e);
+	fs_as_root();
+	if (dir < 0)
+		return dir;
+	r = fstat(dir, &st) < 0 ? -errno : S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+	fd = r < 0 ? r : dest_last(dir, root_dev, slash + 1, want, id);
+	close(dir);
+	/* The last component is itself the link that led nowhere. */
+	return fd == -ELOOP ? -ENOENT : fd;
 }

@@ -11,7 +11,9 @@
  * root fd, and ".." never climbs above it.
  *
  * Destinations live in the sandbox root: they are walked without following
- * any symlink at all; missing directories are created 0755, as root when
+ * any symlink at all (only path_resolve_dest(), for -try ops, follows
+ * trusted ones, inside the sandbox); missing directories are created 0755,
+ * as root when
  * the parent is on the sandbox's own root tmpfs and as the target user
  * otherwise (inside a bind of a user's directory root never writes).
  */
@@ -28,7 +30,7 @@ enum dest_type { DEST_NONE, DEST_DIR, DEST_FILE };
 /* O_PATH fd of @path (absolute) beneath @rootfd, resolved as described.
  * -ENOENT when a component is missing; -ELOOP for an untrusted symlink. */
 int path_open_source(int rootfd, const char *path,
-		     const struct sandbox_ident *id, struct tmpl_err *err);
+		     const struct sandbox_ident *id, struct ns_err *err);
 
 /* path_open_source() of up to @n paths (NULL: none, -EBADF) with one
  * switch to the user's fsuid: their fds or -errno in @fds.  Stops before
@@ -43,18 +45,28 @@ size_t path_open_sources(int rootfd, const char *const *paths, size_t n,
  * type is -ENOTDIR / -EISDIR.  @root_dev is st_dev of the root tmpfs. */
 int path_open_dest(int rootfd, dev_t root_dev, const char *dest,
 		   enum dest_type want, const struct sandbox_ident *id,
-		   struct tmpl_err *err);
+		   struct ns_err *err);
 
 /* path_open_dest() of the last component of @dest (absolute, normalised)
  * in @dir, which is its parent, already opened with path_open_parent(). */
 int path_open_dest_at(int dir, dev_t root_dev, const char *dest,
 		      enum dest_type want, const struct sandbox_ident *id,
-		      struct tmpl_err *err);
+		      struct ns_err *err);
 
 /* Split @path into the O_PATH fd of its parent (walked like a destination,
  * parents created) and a pointer to its last component inside @path. */
 int path_open_parent(int rootfd, dev_t root_dev, const char *path,
 		     const char **last, const struct sandbox_ident *id,
-		     struct tmpl_err *err);
+		     struct ns_err *err);
+
+/* A destination that runs into a symbolic link (-ELOOP from the walks
+ * above), for -try ops: resolved beneath @rootfd, the sandbox's root, the
+ * way sources are, but as root: only trusted links are followed, an
+ * absolute target restarts at @rootfd and ".." never climbs above it, so
+ * the result is always inside the sandbox.  A missing last component is
+ * created as path_open_dest() would, in the resolved parent.  -ELOOP for
+ * an untrusted link, -ENOENT, -ENOTDIR, -EISDIR as the walks say. */
+int path_resolve_dest(int rootfd, dev_t root_dev, const char *dest,
+		      enum dest_type want, const struct sandbox_ident *id);
 
 #endif

@@ -228,15 +228,18 @@ source_identity(const struct tmpl_op *op, uint64_t h)
 	return tmpl_hash_bytes(h, v, sizeof(v));
 }
 
-uint64_t
+int
 persist_source_hash(const struct tmpl *t, const struct sandbox_ident *id,
-		    uint64_t h)
+		    uint64_t *out, struct ns_err *err)
 {
+	uint64_t h = *out;
+
 	/* As the user: nothing the user could not stat is even looked at
 	 * (an unreachable source hashes like a missing one). */
 	if (fs_as_user(id->uid, id->gid) < 0) {
 		fs_as_root();
-		return h ^ 1;
+		return ns_err_set(err, NULL, EPERM, "cannot check the bound "
+				  "sources as uid %u", (unsigned)id->uid);
 	}
 	for (size_t i = 0; i < t->n; i++) {
 		enum tmpl_kind k = t->ops[i].kind;
@@ -246,7 +249,8 @@ persist_source_hash(const struct tmpl *t, const struct sandbox_ident *id,
 			h = source_identity(&t->ops[i], h);
 	}
 	fs_as_root();
-	return h;
+	*out = h;
+	return 0;
 }
 
 uint64_t

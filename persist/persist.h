@@ -28,6 +28,7 @@ struct persist_key {
 	uint64_t group_stamp;	/* persist_group_stamp() */
 	const struct record *hint;	/* persist_peek()'s record, or NULL */
 	unsigned timeout_ms;	/* bound on the build-lock wait */
+	unsigned max_sets;	/* maxSetsPerUser; 0: no cap */
 };
 
 enum persist_how { PERSIST_JOINED, PERSIST_BUILT };
@@ -37,7 +38,7 @@ enum persist_how { PERSIST_JOINED, PERSIST_BUILT };
  * and retire the old one.  @ns gets verified namespace fds. */
 int persist_acquire(const struct sandbox_spec *spec,
 		    const struct persist_key *key, struct nsset *ns,
-		    enum persist_how *how, struct tmpl_err *err);
+		    enum persist_how *how, struct ns_err *err);
 
 /* Open and verify the namespaces a record names.  -ESTALE when the holder
  * is gone or anything does not match. */
@@ -46,9 +47,10 @@ int persist_open_record(const struct record *r, struct nsset *ns);
 /* Identity of every bind and copy source, stat()ed as the user: existence,
  * device and inode, plus size and mtime for copies.  A socket or file
  * replaced on the host (mysqld restarted) changes it, and the next launch
- * rebuilds. */
-uint64_t persist_source_hash(const struct tmpl *t,
-			     const struct sandbox_ident *id, uint64_t h);
+ * rebuilds.  *@h is the value to start from and the result. */
+int persist_source_hash(const struct tmpl *t,
+			const struct sandbox_ident *id, uint64_t *h,
+			struct ns_err *err);
 
 /* Identity of /etc/group (inode, size, mtime); never 0. */
 uint64_t persist_group_stamp(void);
@@ -78,6 +80,22 @@ bool persist_reload_requested(const struct sandbox_ident *id);
  * as soon as its last process has.  With @kill, SIGKILL it instead: the
  * whole pid namespace dies. */
 int persist_retire(const struct record *r, bool kill);
+
+/* Is the holder @r names alive, and still that holder? */
+bool persist_holder_alive(const struct record *r);
+
+/* Before a new set of @uid is built (quota.c): past @max live sets, retire
+ * the least recently used idle ones; -EUSERS if none is idle.  *uid_lock
+ * is a lock on the uid's sets, to be closed once the new set is
+ * published. */
+int persist_make_room(const char *persist_dir, uid_t uid, const char *vhost,
+		      unsigned max, int *uid_lock, struct ns_err *err);
+
+/* The set's lock file, opened while its path still resolves (before the
+ * sandbox is entered); persist_note_used(), when the launch's command has
+ * ended, sets its mtime (the set was used now) and closes it. */
+int persist_open_used(const char *persist_dir, uid_t uid, const char *vhost);
+void persist_note_used(int fd);
 
 /* For each of @n records, the processes other than its holder in its pid
  * namespace: counts[i], and up to @max_each of their pids at

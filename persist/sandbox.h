@@ -16,7 +16,7 @@
  * holder) alive under persistDir and later launches only enter it.
  *
  * Everything here runs as root and returns 0 or -errno with a
- * struct tmpl_err filled; nothing here exits the launcher.
+ * struct ns_err filled; nothing here exits the launcher.
  */
 #ifndef NSCELL_SANDBOX_H
 #define NSCELL_SANDBOX_H
@@ -65,7 +65,7 @@ void nsset_close(struct nsset *s);
 
 /* Kernel features needed (open_tree, move_mount, mount_setattr, fsopen:
  * Linux 5.12).  Returns 0 or -ENOSYS with a message in @err. */
-int sandbox_kernel_ok(struct tmpl_err *err);
+int sandbox_kernel_ok(struct ns_err *err);
 
 /* Whether a user namespace can be created here, as the seed says:
  * /sys/module/user_namespace/parameters/enable (if present) is Y and
@@ -73,7 +73,7 @@ int sandbox_kernel_ok(struct tmpl_err *err);
 bool sandbox_userns_available(void);
 
 int sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
-		  struct tmpl_err *err);
+		  struct ns_err *err);
 
 /* Persistent builds: the holder dies with the builder until this is
  * called (after the record is published), so a builder killed at any point
@@ -82,6 +82,6 @@ int sandbox_commit(struct nsset *s);
 
 /* setns() into every namespace of @s but the user namespace.  After this
  * the caller's root and cwd are the sandbox's. */
-int sandbox_enter(const struct nsset *s, struct tmpl_err *err);
+int sandbox_enter(const struct nsset *s, struct ns_err *err);
 
 #endif

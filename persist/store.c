@@ -99,7 +99,7 @@ sub_dir(int *cur, const char *name, bool create)
 
 int
 store_open(const char *persist_dir, uid_t uid, const char *vhost,
-	   bool create, struct store *s, struct tmpl_err *err)
+	   bool create, struct store *s, struct ns_err *err)
 {
 	char name[16];
 	cleanup_fd int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -107,7 +107,7 @@ store_open(const char *persist_dir, uid_t uid, const char *vhost,
 
 	s->dir = s->lock = -1;
 	if (root < 0)
-		return err_set(err, errno, "open /: %s", strerror(errno));
+		return ns_err_set(err, NULL, errno, "open /: %s", strerror(errno));
 	cur = create ? store_mkdirs(root, persist_dir, 0700) :
 		openat(root, persist_dir + 1, O_PATH | O_NOFOLLOW |
 		       O_DIRECTORY | O_CLOEXEC);
@@ -124,7 +124,7 @@ store_open(const char *persist_dir, uid_t uid, const char *vhost,
 			close(cur);
 		if (r == -ENOENT && !create)
 			return r;
-		return err_set(err, -r, "persist directory %s/%s%s%s: %s",
+		return ns_err_set(err, NULL, -r, "persist directory %s/%s%s%s: %s",
 			       persist_dir, name, vhost && vhost[0] ? "/" : "",
 			       vhost ? vhost : "", r == -EPERM ?
 			       "must be root-owned and not writable by group "

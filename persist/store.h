@@ -52,7 +52,7 @@ int store_mkdirs(int rootfd, const char *path, mode_t mode);
 /* Open (creating when @create) the set's directory, checked root-owned and
  * not group/other-writable.  -ENOENT when absent and !@create. */
 int store_open(const char *persist_dir, uid_t uid, const char *vhost,
-	       bool create, struct store *s, struct tmpl_err *err);
+	       bool create, struct store *s, struct ns_err *err);
 void store_close(struct store *s);
 
 /* Take the build lock, waiting at most @timeout_ms (-ETIMEDOUT). */

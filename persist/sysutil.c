@@ -16,47 +16,6 @@
 
 #include "sysutil.h"
 
-static int
-err_vset(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
-	 const char *fmt, va_list ap)
-{
-	if (errnum <= 0)
-		errnum = EIO;
-	if (err) {
-		memset(&err->pos, 0, sizeof(err->pos));
-		if (pos)
-			err->pos = *pos;
-		err->code = -errnum;
-		vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	}
-	return -errnum;
-}
-
-int
-err_set(struct tmpl_err *err, int errnum, const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = err_vset(err, NULL, errnum, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
-int
-err_set_pos(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
-	    const char *fmt, ...)
-{
-	va_list ap;
-	int r;
-
-	va_start(ap, fmt);
-	r = err_vset(err, pos, errnum, fmt, ap);
-	va_end(ap);
-	return r;
-}
-
 ssize_t
 read_all(int fd, void *buf, size_t len)
 {
@@ -152,35 +111,6 @@ close_fds_from(int lowfd)
 		max = 65536;
 	for (int fd = lowfd; fd < max; fd++)
 		close(fd);
-}
-
-int
-fs_as_user(uid_t uid, gid_t gid)
-{
-	static uid_t checked_uid = (uid_t)-1;
-	static gid_t checked_gid = (gid_t)-1;
-
-	/* setfsuid() reports the previous value, never an error: verify the
-	 * first switch to an identity.  Later switches to the same ids, made
-	 * by the same process with the same capabilities, cannot fail
-	 * differently; this halves the system calls per template line. */
-	setfsgid(gid);
-	setfsuid(uid);
-	if (uid == checked_uid && gid == checked_gid)
-		return 0;
-	if ((uid_t)setfsuid((uid_t)-1) != uid ||
-	    (gid_t)setfsgid((gid_t)-1) != gid)
-		return -EPERM;
-	checked_uid = uid;
-	checked_gid = gid;
-	return 0;
-}
-
-void
-fs_as_root(void)
-{
-	setfsuid(0);
-	setfsgid(0);
 }
 
 int

@@ -11,13 +11,6 @@
 
 #include "template.h"
 
-/* Fill @err (code = -@errnum, no position) and return -@errnum. */
-int err_set(struct tmpl_err *err, int errnum, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-/* Same, positioned at an op's line. */
-int err_set_pos(struct tmpl_err *err, const struct tmpl_pos *pos, int errnum,
-		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 ssize_t read_all(int fd, void *buf, size_t len);
 int write_all(int fd, const void *buf, size_t len);
 
@@ -28,10 +21,7 @@ int read_fd_all(int fd, size_t max, char **out, size_t *outlen);
 /* Close every fd >= @lowfd (close_range, falling back to a loop). */
 void close_fds_from(int lowfd);
 
-/* Run file-system permission checks as @uid/@gid (setfsuid/setfsgid), or
- * back as root with fs_as_root().  The process must be single-threaded. */
-int fs_as_user(uid_t uid, gid_t gid);
-void fs_as_root(void);
+#include "priv.h"	/* fs_as_user(), fs_as_root() */
 
 static inline void
 close_fd(int *fd)

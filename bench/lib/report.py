@@ -96,7 +96,6 @@ class Report:
     def main_tables(self, md):
         names = [("plain", "plain exec as the user (floor)"),
                  ("join", "nscell join (warm, persisted)"),
-                 ("join-glibc", "nscell join, dynamic glibc build"),
                  ("cold", "nscell cold (`-n`)"),
                  ("bwrap-suid", "bwrap, default template, setuid (no userns)"),
                  ("bwrap-userns", "bwrap, default template, unprivileged (userns)")]

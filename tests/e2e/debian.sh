@@ -119,6 +119,8 @@ if want '-rwsr-xr-x' /usr/bin/nscell && want '-rwxr-xr-x' /usr/sbin/unmount_ns &
 	want '-rwxr-xr-x' /usr/lib/nscell/nscell-cgi &&
 	want '-rw-r--r--' /etc/nscell/nscell.conf &&
 	want '-rw-r--r--' /usr/share/nscell/default.tmpl &&
+	want '-rw-r--r--' /usr/share/nscell/debian.tmpl &&
+	want '-rw-r--r--' /usr/share/nscell/el.tmpl &&
 	want '-rw-r--r--' /usr/share/man/man1/nscell.1.gz &&
 	want '-rw-r--r--' /usr/share/man/man5/nscell.conf.5.gz &&
 	want '-rw-r--r--' /usr/share/man/man5/nscell.template.5.gz &&
@@ -187,14 +189,18 @@ if [ "$out" = "$USR" ] &&
 else
 	notok "installed nscell: the second launch joins" "$out $(cat "$W/err")"
 fi
-if as_user /usr/bin/nscell --check -f /usr/share/nscell/default.tmpl |
-	sed -E 's/^[^:]*:[0-9]+: //' >"$W/f" &&
-	as_user /usr/bin/nscell --check | sed -E 's/^[^:]*:[0-9]+: //' >"$W/b" &&
-	cmp -s "$W/f" "$W/b"; then
-	ok "/usr/share/nscell/default.tmpl is the built-in default template"
+# The package's configuration names the Debian template (issue 12): the
+# built-in default is the spec's list, for LiteSpeed's RHEL-style paths.
+# (That default.tmpl is the built-in list is checked by a unit test.)
+if grep -qx 'namespaceConf /usr/share/nscell/debian.tmpl' \
+	/etc/nscell/nscell.conf &&
+	as_user /usr/bin/nscell --check >"$W/b" &&
+	grep -q '^/usr/share/nscell/debian.tmpl:[0-9]*: ro-bind-try /etc/hosts /etc/hosts$' "$W/b" &&
+	! grep -q '^<default>' "$W/b"; then
+	ok "the installed nscell.conf uses /usr/share/nscell/debian.tmpl"
 else
-	notok "/usr/share/nscell/default.tmpl is the built-in default template" \
-		"$(diff "$W/f" "$W/b")"
+	notok "the installed nscell.conf uses /usr/share/nscell/debian.tmpl" \
+		"$(cat /etc/nscell/nscell.conf "$W/b")"
 fi
 out=$(/usr/sbin/cmd_ns -u "$USR" -- id -u 2>&1)
 if [ "$out" = "$UIDN" ]; then

@@ -289,6 +289,8 @@ if [ -n "\${CONTENT_LENGTH:-}" ]; then
 	echo "body_sha=\$(head -c "\$CONTENT_LENGTH" | sha256sum | cut -d' ' -f1)"
 fi
 echo "nscell_env=\$(env | grep -c '^NSCELL_')"
+echo "path_info=\${PATH_INFO:-}"
+echo "script_name=\${SCRIPT_NAME:-}"
 EOF
 }
 
@@ -333,7 +335,8 @@ inner_setup() {
 			install -m 0700 "$(dirname -- "$1")/$u" "$W/bin/$u"
 		fi
 	done
-	install -o root -g root -m 0755 "$SRC/examples/lighttpd/nscell-cgi" \
+	# The C wrapper, built next to the nscell under test.
+	install -o root -g root -m 0755 "$(dirname -- "$1")/nscell-cgi" \
 		"$W/bin/nscell-cgi" || return 1
 	install -o root -g root -m 0644 "$SRC"/examples/lighttpd/*.conf \
 		"$W/etc/" || return 1
@@ -581,6 +584,15 @@ inner_main() {
 		 [ "$(val body_sha)" = "$body_sha" ] || why "want $body_sha" "$(ctx)"'
 	check "CGI: nscell-cgi's settings do not reach the script" eval \
 		'[ "$(val nscell_env)" = 0 ] || why "$(ctx)"'
+
+	# --- PATH_INFO (RFC 3875): lighttpd splits it; the wrapper keeps it
+	get a.example /cgi-bin/probe/extra/path
+	check "CGI: PATH_INFO after the script (/cgi-bin/probe/extra/path)" eval \
+		'[ "$CODE" = 200 ] && [ "$(val path_info)" = /extra/path ] &&
+		 [ "$(val script_name)" = /cgi-bin/probe ] || why "$(ctx)"'
+	get a.example /cgi-bin/no-such-script
+	check "CGI: a missing script is 404" eval \
+		'[ "$CODE" = 404 ] || why "$(ctx)"'
 
 	# --- persistence: a second request joins
 	get a.example /cgi-bin/probe

@@ -44,7 +44,8 @@ bin=${1:-}
 
 w=$(mktemp -d /tmp/nscell-systemd.XXXXXX) || exit 1
 trap 'rm -rf -- "$w"' EXIT
-units=("$SRC"/examples/systemd/*.service "$SRC"/examples/systemd/*.socket)
+units=("$SRC"/examples/systemd/*.service "$SRC"/examples/systemd/*.socket
+	"$SRC"/examples/php-fpm/*.service)
 for u in "${units[@]}"; do
 	if [ -x /usr/bin/nscell ]; then
 		cp -- "$u" "$w/"
@@ -55,7 +56,7 @@ done
 
 # A template is verified through an instance; users need not exist.
 for inst in nscell-php@alice.socket nscell-php@alice.service \
-	nscell-job@alice.service; do
+	nscell-job@alice.service nscell-fpm@alice.service; do
 	out=$(cd "$w" && systemd-analyze verify --man=no "./$inst" 2>&1)
 	rc=$?
 	if [ "$rc" = 0 ] && [ -z "$out" ]; then

@@ -29,7 +29,7 @@ fail(const char *what, const char *detail)
 }
 
 static void
-check_err(const struct tmpl_err *err, int rc)
+check_err(const struct ns_err *err, int rc)
 {
 	if (rc >= 0 || err->code != rc)
 		fail("error code not negative or not reported", NULL);
@@ -101,7 +101,7 @@ static void
 expand(const char *path, const char *sroot, const char *vroot)
 {
 	struct tmpl_pos pos = { "<fuzz>", 1, 1 };
-	struct tmpl_err err;
+	struct ns_err err;
 	char *p;
 
 	memset(&err, 0, sizeof(err));
@@ -144,7 +144,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	int rc;
 
 	if (conf_init(&c))

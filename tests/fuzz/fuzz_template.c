@@ -48,7 +48,7 @@ fail(const char *what, const struct tmpl_op *op)
 }
 
 static void
-check_err(const struct tmpl_err *err, int rc)
+check_err(const struct ns_err *err, int rc)
 {
 	if (rc >= 0 || err->code != rc)
 		fail("error code not negative or not reported", NULL);
@@ -195,7 +195,7 @@ check_merged(const struct tmpl *t)
 static int
 parse(struct tmpl *t, const uint8_t *data, size_t size)
 {
-	struct tmpl_err err;
+	struct ns_err err;
 	int rc;
 
 	tmpl_init(t);
@@ -212,7 +212,7 @@ parse(struct tmpl *t, const uint8_t *data, size_t size)
 static void
 default_list(struct tmpl *base)
 {
-	struct tmpl_err err;
+	struct ns_err err;
 
 	tmpl_init(base);
 	if (tmpl_parse_buf(base, tmpl_default_name, tmpl_default_text,
@@ -225,7 +225,7 @@ static void
 merge_and_hash(struct tmpl *t)
 {
 	struct tmpl base;
-	struct tmpl_err err;
+	struct ns_err err;
 	size_t before;
 	uint64_t h;
 
@@ -252,7 +252,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct tmpl t, t2;
-	struct tmpl_err err;
+	struct ns_err err;
 	int rc;
 
 	if (parse(&t, data, size)) {

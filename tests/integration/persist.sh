@@ -285,6 +285,24 @@ t_groups_cache_refreshed() {
 		fail "after the join: groupstamp '$s2' (was '$s1'), groups '$(rec "$d" groups)', holder $(rec "$d" holder)"
 }
 
+# Issue 18: a user whose primary gid changed was locked out (every launch
+# joined the old set, whose user namespace maps the old gid, and failed
+# to drop: 125) until .lsns_reload.  The gid is part of the set's hash.
+t_primary_gid_change_rebuilds() {
+	local u=nsct_d g
+	g=$(getent group nsct_g | cut -d: -f3)
+	reset_user "$u"
+	ONESHOT=()
+	nsc "$u" -v -f "$TD/pers.tmpl" -- id -g
+	expect_rc 0 && expect_out "${GID_OF[$u]}" || return 1
+	retry usermod -g nsct_g "$u" || fail "usermod" || return
+	nsc "$u" -v -f "$TD/pers.tmpl" -- id -g
+	retry usermod -g "$u" "$u"
+	expect_rc 0 && expect_out "$g" && err_has '^nscell: built a persisted sandbox' ||
+		return 1
+	reset_user "$u"
+}
+
 # ------------------------------------------------- 2: concurrency ---
 
 t_concurrent_first_launches() {
@@ -753,6 +771,202 @@ t_holder_killed_rebuilds() {
 	reset_user "$u"
 }
 
+# ---------------------------------------------- orphan root holders ---
+
+alive_holders() {	# alive_holders USER: holders of USER not yet exited
+	local p
+	for p in $(pgrep -x "nsh:${UID_OF[$1]}"); do
+		alive "$p" && echo "$p"
+	done
+}
+
+# Issue 18: a tenant fills a FIFO's buffer, points nscell -v's stderr at
+# it and kills its own nscell (it may: same real uid).  The root holder
+# used to stay blocked writing the trace, parent pid 1, recorded nowhere.
+t_no_orphan_holder_full_fifo() {
+	local u=nsct_f f=$T/fifo.$$ pid i left
+	reset_user "$u"
+	rm -f "$f" && mkfifo -m 0666 "$f" || return 1
+	exec 8<>"$f"
+	perl -e 'use Fcntl; sysopen(my $h, $ARGV[0], O_WRONLY|O_NONBLOCK) or die;
+		while (defined(syswrite($h, "x" x 4096))) {}' "$f"
+	setpriv --reuid="$u" --regid="${GID_OF[$u]}" --init-groups -- \
+		env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$u]}" \
+		"$NS" -v -n -f "$TD/pers.tmpl" -- true </dev/null >/dev/null 2>"$f" &
+	pid=$!
+	for ((i = 0; i < 100; i++)); do
+		[ -n "$(alive_holders "$u")" ] && break
+		sleep 0.05
+	done
+	sleep 0.3
+	kill -KILL "$pid"
+	wait "$pid" 2>/dev/null
+	for ((i = 0; i < 50; i++)); do
+		left=$(alive_holders "$u")
+		[ -z "$left" ] && break
+		sleep 0.1
+	done
+	exec 8<&-
+	rm -f "$f"
+	[ -z "$left" ] || { fail "holder(s) left running: $left"; kill -KILL $left; return 1; }
+}
+
+# A copy whose source is a FIFO: refused at once (the holder used to block
+# in open(2) for as long as the tenant liked), nothing left running.
+t_copy_from_fifo_refused() {
+	local u=nsct_f f
+	f=${HOME_OF[$u]}/fifo
+	reset_user "$u"
+	rm -f "$f" && mkfifo -m 0644 "$f" && chown "$u:" "$f" || return 1
+	mkb copyfifo <<EOF
+\$HOMEDIR/fifo /etc/fifo,copy
+EOF
+	nsc "$u" -n -f "$TD/copyfifo.tmpl" -- true
+	expect_rc 125 && err_has 'the source is not a regular file' && err_one_line ||
+		return 1
+	rm -f "$f"
+	[ -z "$(alive_holders "$u")" ] || fail "holder left: $(alive_holders "$u")"
+}
+
+# ------------------------------------------------ maxSetsPerUser ---
+
+live_sets() {	# live_sets USER: the holders named nsh:UID alive now
+	local p n=0
+	# Not zombies: an exited holder waits for this host's pid 1.
+	for p in $(pgrep -x "nsh:${UID_OF[$1]}"); do
+		alive "$p" && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# One plain user, 100 configured vhosts, maxSetsPerUser 4: never more
+# than 4 of its root holders alive; the least recently used idle set is
+# the one retired; with every set in use, a new one is refused (125).
+t_max_sets_per_user() {
+	local u=nsct_e i lines=() max=0 n pids=()
+	for ((i = 0; i < 100; i++)); do
+		lines+=("vhost c$i {" "}")
+	done
+	CONF_DIRTY=1
+	std_conf "maxSetsPerUser 4" "${lines[@]}"
+	reset_user "$u"
+	ONESHOT=()
+	for ((i = 0; i < 100; i++)); do
+		nsc "$u" -s "c$i" -f "$TD/pers.tmpl" -- true
+		expect_rc 0 || { fail "vhost c$i"; std_conf; return 1; }
+		n=$(live_sets "$u")
+		((n > max)) && max=$n
+	done
+	[ "$max" -le 4 ] || fail "$max holders of $u alive at once, cap 4" || return
+	# LRU: c96..c99 are live; use c96 again, then a new vhost retires
+	# c97 (the least recently used), not c96.
+	sleep 0.05
+	nsc "$u" -s c96 -f "$TD/pers.tmpl" -- true
+	nsc "$u" -s c0 -f "$TD/pers.tmpl" -- true
+	expect_rc 0 || return 1
+	[ -e "$(set_dir "$u" c96)/record" ] && [ ! -e "$(set_dir "$u" c97)/record" ] ||
+		fail "LRU: c96 record $(ls "$(set_dir "$u" c96)"), c97 $(ls "$(set_dir "$u" c97)")" || return
+	# Every set in use: refused, nothing built; once one ends, room.
+	reset_user "$u"
+	for ((i = 0; i < 4; i++)); do
+		spawn "$u" -s "c$i" -f "$TD/pers.tmpl" -- sleep 60
+		pids+=("$SPAWN_PID")
+	done
+	for ((i = 0; i < 50; i++)); do
+		[ "$(live_sets "$u")" = 4 ] && break
+		sleep 0.1
+	done
+	nsc "$u" -s c50 -f "$TD/pers.tmpl" -- true
+	expect_rc 125 && err_has 'maxSetsPerUser is 4, and none is idle' &&
+		err_one_line || { kill "${pids[@]}"; return 1; }
+	[ ! -e "$(set_dir "$u" c50)/record" ] || fail "c50 was built" || return
+	kill -TERM "${pids[0]}"
+	gone_within "${pids[0]}" 50
+	nsc "$u" -s c50 -f "$TD/pers.tmpl" -- true
+	expect_rc 0 || return 1
+	kill -TERM "${pids[@]:1}" 2>/dev/null
+	reset_user "$u"
+	std_conf
+}
+
+# -------------------------------------------- resource limits ---
+
+# lim_launch USER SPEC ARGS...: nscell as USER under the prlimit SPEC,
+# set by prlimit(1) just before nscell itself (setpriv and env(1) would
+# run under it too, and may not survive a 16 KiB stack).
+lim_launch() {
+	local who=$1 spec=$2
+	shift 2
+	timeout -k 3 20 setpriv --reuid="$who" --regid="${GID_OF[$who]}" \
+		--init-groups -- env -i PATH="$SAFE_PATH" HOME="${HOME_OF[$who]}" \
+		prlimit "--$spec" "$NS" "$@" </dev/null >"$T/out" 2>"$T/err"
+	RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+}
+
+# A caller's lowered limit must neither crash nscell (a 16 KiB stack did:
+# 139 where the contract says 125) nor leave a set that is broken for good
+# (a set built under a low RLIMIT_NPROC could never fork again).  For each
+# limit: a set is built under it, the command sees the caller's limit
+# (restored just before exec), and a later launch without the limit joins
+# that set and forks.
+t_rlimits_build_and_restore() {
+	local u=nsct_p spec res want field r=0
+	cc -static -O2 -o "$T/mark/limchk" "$DEFAULT_SRC/tests/integration/helpers/limchk.c" &&
+		chmod 0755 "$T/mark/limchk" || return 1
+	for spec in stack=16384:16384 as=67108864:67108864 \
+		data=67108864:67108864 nofile=4:4 fsize=0:0 cpu=1:1 \
+		nproc=3:3 sigpending=1:1; do
+		res=${spec%%=*} want=${spec#*=} want=${want%%:*}
+		case $res in
+		stack) field='Max stack size' ;;
+		as) field='Max address space' ;;
+		data) field='Max data size' ;;
+		nofile) field='Max open files' ;;
+		fsize) field='Max file size' ;;
+		cpu) field='Max cpu time' ;;
+		nproc) field='Max processes' ;;
+		sigpending) field='Max pending signals' ;;
+		*) field=none ;;
+		esac
+		reset_user "$u"
+		ONESHOT=()
+		# Soft limit only (prlimit's "N:" keeps the hard one).  A
+		# static checker with no output: the command runs under the
+		# caller's limits too (a 16 KiB stack is too small for some
+		# shell tools; RLIMIT_FSIZE 0 and stdout is a file).  Exit 0
+		# iff the caller's limit is back.
+		lim_launch "$u" "${res}=${want}:" -v -f "$TD/pers.tmpl" -- \
+			/mark/limchk "$field" "$want"
+		expect_rc 0 && err_has '^nscell: built a persisted sandbox' ||
+			{ fail "built under $res=$want"; r=1; continue; }
+		nsc "$u" -v -f "$TD/pers.tmpl" -- sh -c \
+			'for i in 1 2 3 4 5 6 7 8; do (sleep 0.2) & done; wait; echo forked'
+		expect_rc 0 && err_has '^nscell: joined the persisted sandbox' &&
+			expect_out forked || { fail "joined after $res=$want"; r=1; }
+	done
+	reset_user "$u"
+	return "$r"
+}
+
+# A hard limit below what nscell needs: raised when nscell has
+# CAP_SYS_RESOURCE (then the launch works and the command gets the limit
+# back), else refused with 125 and one line before anything is built.
+t_rlimits_hard() {
+	local u=nsct_p bnd
+	bnd=$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/self/status)
+	reset_user "$u"
+	ONESHOT=()
+	lim_launch "$u" stack=16384:16384 -f "$TD/pers.tmpl" -- cat /proc/self/limits
+	if (( (16#$bnd >> 24) & 1 )); then
+		expect_rc 0 && out_has '^Max stack size +16384 +16384 '
+	else
+		expect_rc 125 && err_one_line &&
+			err_has '^nscell: RLIMIT_STACK has a hard limit below' &&
+			{ [ ! -e "$(set_dir "$u")/record" ] ||
+				fail "a set was built"; }
+	fi
+}
+
 # --------------------------------------------------- 8: unix socket ---
 
 SERVER_PY='import os, socket, sys
@@ -1173,6 +1387,7 @@ suite_tests() {
 	run_test "holder: alive, root ids, no capability, no_new_privs" t_holder_has_no_privileges
 	run_test "join: through the pidfd, and through /proc (older kernels)" t_join_through_proc
 	run_test "groups cache: refreshed by a join after /etc/group changed" t_groups_cache_refreshed
+	run_test "primary gid changed: the set is rebuilt, not joined and refused" t_primary_gid_change_rebuilds
 	run_test "concurrency: 64 first launches, 1 built, 1 record, 1 holder" t_concurrent_first_launches
 	run_test "a new holder survives its launch's exit while slow to commit (strace delay)" t_holder_survives_slow_commit
 	run_test "unmount_ns -u: a set whose holder died is not 'still used' by another set" t_unmount_dead_holder_not_busy
@@ -1194,6 +1409,11 @@ suite_tests() {
 	run_test ".lsns_reload -> root's file: link removed, target kept" t_reload_symlink_to_root_file
 	run_test "holder killed with SIGKILL: next launch rebuilds" t_holder_killed_rebuilds
 	run_test "bind-try socket replaced on the host: rebuilt, connects to the new server" t_socket_replaced_rebuilds
+	run_test "orphans: nscell -v killed while stderr is a full FIFO leaves no root holder" t_no_orphan_holder_full_fifo
+	run_test "orphans: a copy from a FIFO is refused at once, no holder left" t_copy_from_fifo_refused
+	run_test "maxSetsPerUser 4: 100 vhosts of one user, at most 4 holders, LRU retired, all busy refused" t_max_sets_per_user
+	run_test "rlimits: a set built under each lowered limit works; the command gets the caller's limit" t_rlimits_build_and_restore
+	run_test "rlimits: a hard limit too low is raised, or refused with 125 before any build" t_rlimits_hard
 	run_test "unmount_ns: 50 workers, -t 2 detaches (exit 2, their pids), -k kills, -l" t_unmount_busy_set
 	run_test "unmount_ns -u: server-level and vhost sets" t_unmount_user
 	run_test "unmount_ns -u -s: only that vhost" t_unmount_vhost_only

@@ -28,6 +28,18 @@
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh" || exit 1
 
+CMD_NS=""		# copy of cmd_ns, when built next to the binary
+
+# A copy of cmd_ns for its environment test, when there is one to copy.
+suite_setup() {
+	local c
+	c=$(dirname -- "$1")/cmd_ns
+	[ -x "$c" ] || return 0
+	cp -- "$c" "$T/bin/cmd_ns" && chmod 0755 "$T/bin/cmd_ns" || return 1
+	CMD_NS=$T/bin/cmd_ns
+	EXTRA_BINS+=("$CMD_NS")
+}
+
 # ---------------------------------------------------- template commands ---
 
 t_ro_bind_content() {
@@ -180,6 +192,19 @@ EOF
 		return
 	nsc nsct_a -f "$TD/tmp.tmpl" -- cat /tmp/kept
 	expect_rc 0 && expect_out kept
+}
+
+t_tmp_then_bind_its_dir() {
+	# Ops apply strictly in file order (issue 11): tmp creates
+	# ~/.lsns/tmp on the host, and a later op binds it.  The first build
+	# opened that source before tmp had run, and failed (125).
+	rm -rf "${HOME_OF[nsct_a]}/.lsns"
+	mkb tmpbind <<EOF
+/tmp,tmp
+\$HOMEDIR/.lsns/tmp /scratch,bind
+EOF
+	nsc nsct_a -f "$TD/tmpbind.tmpl" -- sh -c 'echo x >/tmp/a; cat /scratch/a'
+	expect_rc 0 && expect_out x
 }
 
 t_tmp_vhost_name() {
@@ -405,6 +430,117 @@ $T/rw /var/tmp/x,bind
 EOF
 	nsc nsct_a -f "$TD/destsym.tmpl" -- touch "$(marker destsym)"
 	expect_refused destsym "^nscell: $TD/destsym.tmpl:14:[0-9]+: .*symlink"
+}
+
+# A -try op whose destination is a symlink inside the sandbox's own tree
+# (the spec's "/usr/local/bin/msmtp /usr/sbin/exim,ro-bind-try" on Debian,
+# where /usr/sbin/exim -> exim4) mounts on what the link leads to,
+# resolved inside the sandbox; it used to abort the launch.
+xsbin_fixture() {
+	rm -rf "$T/xsbin" "$T/xalt"
+	mkdir -m 0755 "$T/xsbin" "$T/xalt" || return 1
+	echo real-exim >"$T/xsbin/exim4"
+	ln -s exim4 "$T/xsbin/exim"
+	# Absolute: resolved from the sandbox's root, not the host's.
+	ln -s /xsbin/exim4 "$T/xalt/mta"
+	# Climbs above the root: clamped there, never out of the sandbox.
+	ln -s "../../../../../../../..$T/data/hello.txt" "$T/xalt/up"
+}
+
+t_try_dest_symlink_resolved() {
+	xsbin_fixture || return 1
+	mkb trydsym <<EOF
+$T/xsbin /xsbin,ro-bind
+$T/data/hello.txt /xsbin/exim,ro-bind-try
+EOF
+	nsc nsct_a -v -f "$TD/trydsym.tmpl" -- sh -c \
+		'cat /xsbin/exim4; readlink /xsbin/exim'
+	expect_rc 0 && expect_out "hello
+exim4" && err_has "trydsym.tmpl:13: ro-bind-try .* /xsbin/exim: done" &&
+		{ [ "$(cat "$T/xsbin/exim4")" = real-exim ] ||
+			fail "the host's file changed"; }
+}
+
+t_try_dest_symlink_absolute_in_sandbox() {
+	xsbin_fixture || return 1
+	mkb trydabs <<EOF
+$T/xsbin /xsbin,ro-bind
+$T/xalt /xalt,ro-bind
+$T/data/hello.txt /xalt/mta,ro-bind-try
+$T/data/secret.txt /xalt/up,ro-bind-try
+EOF
+	# /xalt/up leads to $T/data/hello.txt of the sandbox, which does
+	# not exist there: skipped, and the host's file is not reached.
+	nsc nsct_a -v -f "$TD/trydabs.tmpl" -- sh -c \
+		"cat /xsbin/exim4; test -e '$T/data/hello.txt' || echo not-in-sandbox"
+	expect_rc 0 && expect_out "hello
+not-in-sandbox" &&
+		err_has "trydabs.tmpl:14: .*/xalt/mta: done" &&
+		{ err_has "trydabs.tmpl:15: .*/xalt/up: skipped: destination symlink leads nowhere" || fail "$(grep trydabs.tmpl:1[3-9] "$T/err")"; } &&
+		{ [ "$(cat "$T/data/hello.txt")" = hello ] ||
+			fail "the host's file changed"; }
+}
+
+t_try_dest_under_symlink_created() {
+	# The default template's /var/tmp -> ../tmp: a -try bind below it
+	# lands in the sandbox's /tmp, its mount point made there.
+	mkb trydvt <<EOF
+/tmp,tmpfs
+../tmp /var/tmp,symlink
+$T/rw /var/tmp/x,bind-try
+EOF
+	nsc nsct_a -f "$TD/trydvt.tmpl" -- cat /tmp/x/which
+	expect_rc 0 && expect_out rw-content
+}
+
+t_try_dest_copy_symlink() {
+	xsbin_fixture || return 1
+	mkb trydcp <<EOF
+$T/xsbin /xsbin,ro-bind
+$T/data/hello.txt /xsbin/exim,copy-try
+EOF
+	nsc nsct_a -f "$TD/trydcp.tmpl" -- cat /xsbin/exim4
+	expect_rc 0 && expect_out hello
+}
+
+t_try_dest_user_symlink_skipped() {
+	# A link the user made in its own home is never followed: the -try
+	# op is skipped, the non-try op still refused.
+	local h=${HOME_OF[nsct_a]} rc=0
+	rm -f "$h/dlink"
+	ln -s /usr/bin "$h/dlink" && chown -h nsct_a: "$h/dlink" || return 1
+	mkb trydusr <<EOF
+\$HOMEDIR,bind
+$T/data/hello.txt \$HOMEDIR/dlink/env,ro-bind-try
+EOF
+	nsc nsct_a -v -f "$TD/trydusr.tmpl" -- sh -c '/usr/bin/env true && echo env-intact'
+	expect_rc 0 && expect_out env-intact &&
+		err_has "trydusr.tmpl:13: .*skipped: destination path has an untrusted symlink" || rc=1
+	if [ "$rc" = 0 ]; then
+		mkb trydusr2 <<EOF
+\$HOMEDIR,bind
+$T/data/hello.txt \$HOMEDIR/dlink/env,ro-bind
+EOF
+		nsc nsct_a -f "$TD/trydusr2.tmpl" -- touch "$(marker trydusr2)"
+		expect_refused trydusr2 "^nscell: $TD/trydusr2.tmpl:13:[0-9]+: .*symlink" || rc=1
+	fi
+	rm -f "$h/dlink"
+	return "$rc"
+}
+
+t_bind_into_private_home() {
+	# nscell holds no CAP_DAC_OVERRIDE: a destination inside the user's
+	# 0700 home (bound in) is looked up and made as the user.
+	rm -rf "${HOME_OF[nsct_a]}/shared"
+	mkb intohome <<EOF
+\$HOMEDIR,bind
+$T/data \$HOMEDIR/shared/data,ro-bind
+EOF
+	nsc nsct_a -f "$TD/intohome.tmpl" -- cat "${HOME_OF[nsct_a]}/shared/data/hello.txt"
+	expect_rc 0 && expect_out hello || return 1
+	[ "$(stat -c %u "${HOME_OF[nsct_a]}/shared")" = "${UID_OF[nsct_a]}" ] ||
+		fail "shared/ not made as the user"
+	rm -rf "${HOME_OF[nsct_a]}/shared"
 }
 
 t_dir() {
@@ -757,7 +893,7 @@ t_marker_control() {
 
 t_policy_user_other() {
 	nsc nsct_a -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker pol_other)"
-	expect_refused pol_other "^nscell: uid ${UID_OF[nsct_a]} may not launch for uid ${UID_OF[nsct_b]}: "
+	expect_refused pol_other "^nscell: uid ${UID_OF[nsct_a]} may not launch for another user: "
 }
 
 t_policy_user_self_u() {
@@ -773,6 +909,58 @@ t_policy_below_minuid() {
 	expect_refused pol_low "below minUid"
 }
 
+t_policy_vhost_unconfigured() {
+	# A plain caller may use only the vhosts of nscell.conf (issue 10:
+	# one root holder per made-up name otherwise); allowCaller any.
+	nsc nsct_a -s nosuch.example -f "$TD/base.tmpl" -- touch "$(marker pol_vh)"
+	expect_refused pol_vh "may not use vhost nosuch.example: it is not configured" || return 1
+	nsc nsct_a -s plain -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}" || return 1
+	nsc nsct_c -u nsct_a -s nosuch.example -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+}
+
+t_policy_option_twice() {
+	nsc nsct_a -f "$TD/base.tmpl" -f "$TD/base.tmpl" -- touch "$(marker pol_twice)"
+	expect_refused pol_twice "^nscell: -f: given more than once$"
+}
+
+t_policy_vhost_owner() {
+	CONF_DIRTY=1
+	std_conf "vhost owned.example {" "	owner nsct_b" "}" \
+		"vhost owned2.example {" "	owner ${UID_OF[nsct_b]}" "}"
+	local v
+	for v in owned.example owned2.example; do
+		nsc nsct_c -u nsct_a -s "$v" -f "$TD/base.tmpl" -- touch "$(marker pol_own)"
+		expect_refused pol_own "belongs to another user" || return 1
+		nsc nsct_a -s "$v" -f "$TD/base.tmpl" -- touch "$(marker pol_own)"
+		expect_refused pol_own "belongs to another user" || return 1
+		nsc nsct_c -u nsct_b -s "$v" -f "$TD/base.tmpl" -- id -u
+		expect_rc 0 && expect_out "${UID_OF[nsct_b]}" || return 1
+		nsc nsct_b -s "$v" -f "$TD/base.tmpl" -- id -u
+		expect_rc 0 && expect_out "${UID_OF[nsct_b]}" || return 1
+	done
+	std_conf
+}
+
+t_policy_nobody_maxuid() {
+	# allowCaller never targets nobody, nor uids above maxUid; root may
+	# enter nobody's sandbox (cmd_ns's default user).
+	nsc nsct_c -u nobody -f "$TD/base.tmpl" -- touch "$(marker pol_nobody)"
+	expect_refused pol_nobody "nobody is never a target|above maxUid" || return 1
+	nsc nsct_c -u "$OVERFLOW_UID" -f "$TD/base.tmpl" -- touch "$(marker pol_nobody)"
+	expect_refused pol_nobody "nobody is never a target|above maxUid" || return 1
+	nsc root -u nobody -f "$TD/base.tmpl" -- id -un
+	expect_rc 0 && expect_out nobody || return 1
+	CONF_DIRTY=1
+	std_conf "maxUid $((UID_OF[nsct_b] - 1))"
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker pol_max)"
+	expect_refused pol_max "above maxUid" || return 1
+	nsc nsct_c -u nsct_a -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}"
+	std_conf
+}
+
 t_policy_root_name() {
 	nsc root -u root -f "$TD/base.tmpl" -- touch "$(marker pol_root)"
 	expect_refused pol_root "uid 0 is never a target"
@@ -786,7 +974,7 @@ t_policy_root_uid() {
 t_policy_self_root() {
 	# Root without -u targets itself: uid 0, refused.
 	nsc root -f "$TD/base.tmpl" -- touch "$(marker pol_self_root)"
-	expect_refused pol_self_root "uid 0 is never a target"
+	expect_refused pol_self_root "uid 0 is never a target: name one with -u USER"
 }
 
 t_policy_unknown_user() {
@@ -1196,21 +1384,186 @@ t_check_disabled() {
 }
 
 t_env_stripped_for_other_target() {
+	# NSCT_FOO, in no allow list, no longer passes (it did before the
+	# allow list; that was this test's one positive assertion).
 	EXTRA_ENV=(LD_PRELOAD= LD_LIBRARY_PATH=/nonexistent
 		GLIBC_TUNABLES=glibc.malloc.perturb=0 BASH_ENV=/nonexistent
-		NSCT_FOO=bar)
+		NSCT_FOO=bar TZ=UTC)
 	nsc root -u nsct_b -f "$TD/base.tmpl" -- env
 	EXTRA_ENV=()
-	expect_rc 0 && out_has '^NSCT_FOO=bar$' && out_lacks '^LD_' &&
-		out_lacks '^GLIBC_TUNABLES=' && out_lacks '^BASH_ENV='
+	expect_rc 0 && out_lacks '^NSCT_FOO=' && out_lacks '^LD_' &&
+		out_lacks '^GLIBC_TUNABLES=' && out_lacks '^BASH_ENV=' &&
+		out_has '^TZ=UTC$' && out_has '^USER=nsct_b$'
 }
 
 t_env_kept_for_self() {
-	EXTRA_ENV=(NSCT_FOO=bar IFS_NOT=x)
+	# (LD_* and the like never get this far: the C library removes them
+	# from any setuid program's environment.)
+	EXTRA_ENV=(NSCT_FOO=bar IFS_NOT=x OPENSSL_CONF=/mark/x.cnf PHPRC=/mark
+		HTTP_PROXY=http://127.0.0.1:9/ BASH_ENV=/nonexistent)
 	nsc nsct_a -f "$TD/base.tmpl" -- env
 	EXTRA_ENV=()
 	expect_rc 0 && out_has '^NSCT_FOO=bar$' && out_has '^IFS_NOT=x$' &&
-		out_has "^HOME=$(ere_quote "${HOME_OF[nsct_a]}")$"
+		out_has "^HOME=$(ere_quote "${HOME_OF[nsct_a]}")$" &&
+		out_has '^OPENSSL_CONF=/mark/x\.cnf$' && out_has '^PHPRC=/mark$' &&
+		out_has '^HTTP_PROXY=http://127\.0\.0\.1:9/$' &&
+		out_has '^BASH_ENV=/nonexistent$' && out_has '^USER=nsct_a$'
+}
+
+# The variables issue 18 found passing from the web server to a tenant.
+ISSUE18_ENV=(OPENSSL_CONF=/mark/x.cnf OPENSSL_MODULES=/mark PHPRC=/mark
+	PHP_INI_SCAN_DIR=/mark JAVA_TOOL_OPTIONS=-javaagent:/mark/x.jar
+	LUA_INIT=@/mark/x.lua TCLLIBPATH=/mark GEM_PATH=/mark
+	PKCS11_MODULE=/mark/x.so)
+
+# allowCaller (the web server, nsct_c) runs a CGI program of nsct_b: the
+# request's variables pass; the server's own settings, its identity and a
+# request's "Proxy:" header (HTTP_PROXY, httpoxy) do not.
+t_env_allowcaller_allow_list() {
+	local v
+	EXTRA_ENV=("${ISSUE18_ENV[@]}" NSCT_FOO=bar GATEWAY_INTERFACE=CGI/1.1
+		REQUEST_METHOD=GET 'QUERY_STRING=a=1&b=2' SERVER_SOFTWARE=nsct
+		SCRIPT_FILENAME=/srv/x.cgi REDIRECT_STATUS=200
+		HTTP_HOST=example.com HTTP_PROXY=http://127.0.0.1:9/
+		PHP_FCGI_CHILDREN=2 LC_ALL=C TZ=UTC TERM=dumb)
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- env
+	EXTRA_ENV=()
+	expect_rc 0 || return 1
+	for v in OPENSSL_CONF OPENSSL_MODULES PHPRC PHP_INI_SCAN_DIR \
+		JAVA_TOOL_OPTIONS LUA_INIT TCLLIBPATH GEM_PATH PKCS11_MODULE \
+		NSCT_FOO HTTP_PROXY; do
+		out_lacks "^$v=" || return 1
+	done
+	for v in 'GATEWAY_INTERFACE=CGI/1\.1' REQUEST_METHOD=GET \
+		'QUERY_STRING=a=1&b=2' SERVER_SOFTWARE=nsct \
+		'SCRIPT_FILENAME=/srv/x\.cgi' REDIRECT_STATUS=200 \
+		'HTTP_HOST=example\.com' PHP_FCGI_CHILDREN=2 LC_ALL=C TZ=UTC \
+		TERM=dumb LANG=C "PATH=$(ere_quote "$SAFE_PATH")"; do
+		out_has "^$v\$" || return 1
+	done
+	# the target's HOME, USER and LOGNAME, once each, not the caller's
+	out_has "^HOME=$(ere_quote "${HOME_OF[nsct_b]}")$" &&
+		out_has '^USER=nsct_b$' && out_has '^LOGNAME=nsct_b$' &&
+		{ [ "$(grep -Ec '^(HOME|USER|LOGNAME)=' <<<"$OUT")" = 3 ] ||
+			fail "HOME, USER, LOGNAME more than once; $(ctx)"; }
+}
+
+# passEnv extends the allow list; it cannot let a loader variable, nor the
+# caller's HOME, through; a bad name is refused like any config error.
+t_env_passenv() {
+	# (std_conf clears CONF_DIRTY: set after it, so that a failure below
+	# leaves the next test the standard config)
+	std_conf "passEnv PHPRC NSCT_* LD_PRELOAD HOME"
+	CONF_DIRTY=1
+	EXTRA_ENV=(PHPRC=/mark NSCT_FOO=bar NSCT_=x PHP_INI_SCAN_DIR=/mark
+		LD_PRELOAD=/nonexistent.so)
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- env
+	EXTRA_ENV=()
+	expect_rc 0 && out_has '^PHPRC=/mark$' && out_has '^NSCT_FOO=bar$' &&
+		out_has '^NSCT_=x$' && out_lacks '^PHP_INI_SCAN_DIR=' &&
+		out_lacks '^LD_PRELOAD=' &&
+		out_has "^HOME=$(ere_quote "${HOME_OF[nsct_b]}")$" || return 1
+	std_conf "passEnv NSCT=X"
+	CONF_DIRTY=1
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- touch "$(marker passenv_bad)"
+	expect_refused passenv_bad "^nscell: $(ere_quote "$CONF"):[0-9]+:9: bad variable name 'NSCT=X'$" ||
+		return 1
+	std_conf
+}
+
+# Real software: OpenSSL loads whatever provider module the file named by
+# OPENSSL_CONF lists; this one leaves a marker named after its euid.
+ossl_fixture() {
+	[ -e "$T/mark/ossl.cnf" ] && return 0
+	command -v cc >/dev/null 2>&1 || return 1
+	printf '%s\n' '#include <stdio.h>' '#include <unistd.h>' \
+		'__attribute__((constructor)) static void m(void) { char p[64];' \
+		'  snprintf(p, sizeof p, "/mark/ossl.%u", (unsigned)geteuid());' \
+		'  FILE *f = fopen(p, "w"); if (f) fclose(f); }' >"$T/ossl.c" &&
+		cc -shared -fPIC -o "$T/mark/ossl.so" "$T/ossl.c" &&
+		chmod 0755 "$T/mark/ossl.so" || return 1
+	printf '%s\n' 'openssl_conf = init' '[init]' 'providers = provs' \
+		'[provs]' 'nsct = nsct_sect' '[nsct_sect]' \
+		'module = /mark/ossl.so' 'activate = 1' >"$T/mark/ossl.cnf"
+}
+
+# Control: the tenant's own launch keeps its own OPENSSL_CONF, and
+# Python's ssl module loads the module.  Then the web server's
+# OPENSSL_CONF must not reach the tenant's Python.
+t_env_openssl_conf_real() {
+	local py="import ssl; ssl.create_default_context(); print('ssl ok')"
+	local mk=$T/mark/ossl.${UID_OF[nsct_b]}
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3" || return
+	ossl_fixture || skip "no C compiler for the provider module" || return
+	rm -f "$mk"
+	EXTRA_ENV=(OPENSSL_CONF=/mark/ossl.cnf)
+	nsc nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	[ -e "$mk" ] ||
+		fail "control: the tenant's own OPENSSL_CONF loaded nothing; $(ctx)" ||
+		return
+	rm -f "$mk"
+	EXTRA_ENV=(OPENSSL_CONF=/mark/ossl.cnf REQUEST_METHOD=GET)
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	EXTRA_ENV=()
+	expect_rc 0 && expect_out 'ssl ok' &&
+		{ [ ! -e "$mk" ] || fail "the web server's OPENSSL_CONF loaded a module into the tenant's python"; }
+}
+
+# Real software: Python takes HTTP_PROXY for its outgoing proxy (outside
+# CGI).  Control: the tenant's own; then the web server's must not pass.
+t_env_httpoxy_real() {
+	local py='import urllib.request as u; print(u.getproxies().get("http"))'
+	[ -x /usr/bin/python3 ] || skip "no /usr/bin/python3" || return
+	EXTRA_ENV=(HTTP_PROXY=http://127.0.0.1:9/)
+	nsc nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	expect_rc 0 && expect_out http://127.0.0.1:9/ ||
+		fail "control: python did not take the tenant's own HTTP_PROXY" ||
+		return
+	nsc nsct_c -u nsct_b -f "$TD/base.tmpl" -- /usr/bin/python3 -c "$py"
+	EXTRA_ENV=()
+	expect_rc 0 && expect_out None
+}
+
+# cmd_ns ARGS... as root with secrets in its environment; stdin is ours.
+cmdns_env() {
+	timeout -k 3 20 env -i PATH="/root/bin:$SAFE_PATH" HOME=/root USER=root \
+		LOGNAME=root LANG=C TERM=xterm-256color SHELL=/bin/bash \
+		ADMIN_API_TOKEN=s3cr3t SSH_AUTH_SOCK=/tmp/nsct-agent \
+		OPENSSL_CONF=/mark/x.cnf MAIL=/var/mail/root \
+		"$CMD_NS" "$@" >"$T/out" 2>"$T/err"
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+# cmd_ns starts the tenant's program with a login environment, as "su -"
+# makes it, and nothing else of root's.
+t_cmdns_login_env() {
+	local want r
+	[ -n "$CMD_NS" ] || skip "cmd_ns is not built next to the binary" || return
+	mkb envhome <<EOF
+\$HOMEDIR,ro-bind
+EOF
+	cmdns_env -u nsct_a -f "$TD/envhome.tmpl" -- env </dev/null
+	want=$(printf '%s\n' "HOME=${HOME_OF[nsct_a]}" LOGNAME=nsct_a \
+		PATH=/usr/local/bin:/usr/bin:/bin SHELL=/bin/sh \
+		TERM=xterm-256color USER=nsct_a)
+	r=0
+	expect_rc 0 && { [ "$(sort <<<"$OUT")" = "$want" ] ||
+		fail "cmd_ns environment: $(tr '\n' '|' <<<"$OUT") expected $(tr '\n' '|' <<<"$want")"; } ||
+		r=1
+	# Real software: bash, cmd_ns's default command, reading commands on
+	# its stdin; "cd" alone goes to HOME, which must be the tenant's.
+	if [ "$r" = 0 ]; then
+		# shellcheck disable=SC2016 # expanded by the sandbox's bash
+		cmdns_env -u nsct_a -f "$TD/envhome.tmpl" \
+			<<<'cd && pwd && echo "$USER $LOGNAME $SHELL"'
+		expect_rc 0 && expect_out "${HOME_OF[nsct_a]}
+nsct_a nsct_a /bin/sh" || r=1
+	fi
+	# cmd_ns always persists: retire the set it built.
+	[ -z "$UNMOUNT_NS" ] || "$UNMOUNT_NS" -u nsct_a -k -t 5 >/dev/null 2>&1
+	return "$r"
 }
 
 # ---------------------------------------------------------- persistence ---
@@ -1384,6 +1737,7 @@ suite_tests() {
 	run_test "copy: read-only" t_copy_is_read_only
 	run_test "copy: unreadable source refused" t_copy_unreadable_refused
 	run_test "tmp: owned by the user, 0700, outlives the launch" t_tmp_outlives_launch
+	run_test "tmp, then a bind of the directory it made: ops in file order" t_tmp_then_bind_its_dir
 	run_test "tmp: -s VHOST uses tmp.VHOST" t_tmp_vhost_name
 	run_test "tmp: no home falls back to persistDir/tmp/UID/@" t_tmp_no_home_fallback
 	run_test "tmp: symlinked ~/.lsns not followed" t_tmp_symlinked_lsns_refused
@@ -1404,6 +1758,12 @@ suite_tests() {
 	run_test "symlink: created" t_symlink
 	run_test "symlink: conflicting path refused" t_symlink_conflict_refused
 	run_test "destination through a symlink refused" t_dest_through_symlink_refused
+	run_test "-try destination symlink resolved in the sandbox" t_try_dest_symlink_resolved
+	run_test "-try destination symlink: absolute, clamped to the root" t_try_dest_symlink_absolute_in_sandbox
+	run_test "-try destination below /var/tmp -> ../tmp" t_try_dest_under_symlink_created
+	run_test "copy-try destination symlink resolved" t_try_dest_copy_symlink
+	run_test "-try destination through a user's symlink skipped" t_try_dest_user_symlink_skipped
+	run_test "bind into the user's 0700 home: made and reached as the user" t_bind_into_private_home
 	run_test "dir: root-owned 0755" t_dir
 	run_test "root: read-only tmpfs" t_root_read_only_tmpfs
 	run_test "mqueue: mounted" t_mqueue
@@ -1443,6 +1803,10 @@ suite_tests() {
 	run_test "policy: user -u other user refused" t_policy_user_other
 	run_test "policy: user -u self allowed" t_policy_user_self_u
 	run_test "policy: uid below minUid refused" t_policy_below_minuid
+	run_test "policy: plain callers only use configured vhosts" t_policy_vhost_unconfigured
+	run_test "policy: a vhost's owner is its only target" t_policy_vhost_owner
+	run_test "policy: an option given twice is refused" t_policy_option_twice
+	run_test "policy: nobody and uids above maxUid (root may: nobody)" t_policy_nobody_maxuid
 	run_test "policy: -u root refused" t_policy_root_name
 	run_test "policy: -u 0 refused" t_policy_root_uid
 	run_test "policy: root without -u refused" t_policy_self_root
@@ -1494,8 +1858,13 @@ suite_tests() {
 	run_test "--check as a plain user" t_check_plain_user
 	run_test "--check shows expansions" t_check_expands
 	run_test "--check: disabled by the configuration" t_check_disabled
-	run_test "env: loader variables stripped for another target" t_env_stripped_for_other_target
-	run_test "env: kept for the caller itself" t_env_kept_for_self
+	run_test "env: root -> another target: loader variables and unlisted names dropped" t_env_stripped_for_other_target
+	run_test "env: kept whole for the caller itself" t_env_kept_for_self
+	run_test "env: allowCaller -> tenant: CGI variables pass; issue 18's, HTTP_PROXY, caller's HOME do not" t_env_allowcaller_allow_list
+	run_test "env: passEnv adds names, never LD_PRELOAD or HOME; a bad name is refused" t_env_passenv
+	run_test "env: web server's OPENSSL_CONF loads no module into the tenant's python (control: tenant's own does)" t_env_openssl_conf_real
+	run_test "env: web server's HTTP_PROXY is not the tenant's python's proxy (control: tenant's own is)" t_env_httpoxy_real
+	run_test "env: cmd_ns gives a login environment, no ADMIN_API_TOKEN (bash: cd goes home)" t_cmdns_login_env
 
 	# persistence
 	run_test "persist: built, then joined" t_persist_build_then_join

@@ -702,6 +702,122 @@ t_class9_cross_tenant() {
 	return "$r"
 }
 
+# ------------------- class 10: caller input, policy before lookups ---
+
+# as_caller_in DIR WHO ARGS...: nscell as WHO with DIR as its working
+# directory (the exploit of issue 10 depends on the caller's cwd).
+as_caller_in() {
+	local d=$1 who=$2
+	shift 2
+	(cd "$d" && timeout -k 3 20 setpriv --reuid="$who" \
+		--regid="${GID_OF[$who]}" --init-groups -- env -i \
+		PATH="$SAFE_PATH" HOME="${HOME_OF[$who]}" "$NS" "$@" \
+		</dev/null >"$T/out" 2>"$T/err")
+	RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
+}
+
+# The exploit of issue 10, as written: a tenant's library at
+# ~/d/libnss_q/x.so.2, and "cd ~/d && nscell -u '-sq/x' -- true" (or
+# --service=q/x).  The static build ran getent as root with that string as
+# an option, which dlopen()ed the library as root.  It must never run,
+# whoever the caller (plain, or allowed to use -u).
+c10_exploit() {
+	local who u d r=0
+	cc -shared -fPIC -DMARK_DIR="\"$T/mark\"" -o "$T/evil.so" \
+		"$HELPERS/evil.c" || return 1
+	for who in nsct_a nsct_c; do
+		d=${HOME_OF[$who]}/d
+		mkdir -p "$d/libnss_q" && cp "$T/evil.so" "$d/libnss_q/x.so.2" &&
+			chown -R "$who:" "$d" || return 1
+		for u in '-sq/x' '--service=q/x'; do
+			as_caller_in "$d" "$who" -n -u "$u" -- true
+			c6_refused "exploit as $who, -u '$u'" || r=1
+		done
+		rm -rf "$d"
+	done
+	if compgen -G "$T/mark/evil-ran.*" >/dev/null; then
+		fail "the attacker's library ran: $(ls "$T/mark" | grep evil-ran)"
+		r=1
+	fi
+	return "$r"
+}
+
+C10_LIB=""		# the libnss_hesiod.so.2 our probe is bound over
+
+c10_probe_on() {
+	cc -shared -fPIC -DPROBE_LOG="\"$T/nss.log\"" -o "$T/nssprobe.so" \
+		"$HELPERS/nssprobe.c" || return 1
+	C10_LIB=$(ldconfig -p | awk '$1 == "libnss_hesiod.so.2" { print $NF; exit }')
+	[ -n "$C10_LIB" ] && C10_LIB=$(readlink -f -- "$C10_LIB") || {
+		fail "no libnss_hesiod.so.2 to bind the probe over"
+		return 1
+	}
+	mount --bind "$T/nssprobe.so" "$C10_LIB" || return 1
+	cp /etc/nsswitch.conf "$T/nsswitch.save" &&
+		sed -E 's/^(passwd|group):[[:space:]]*/\1: hesiod /' \
+			"$T/nsswitch.save" >/etc/nsswitch.conf
+}
+
+c10_probe_off() {
+	[ -n "$C10_LIB" ] && umount "$C10_LIB"
+	[ -f "$T/nsswitch.save" ] && cat "$T/nsswitch.save" >/etc/nsswitch.conf
+	C10_LIB=""
+}
+
+# What nscell asked NSS (setpriv's own initgroups is in the log too).
+c10_asked() { grep '^nscell ' "$T/nss.log"; }
+
+# c10_none LABEL: the last launch was refused and asked NSS nothing.
+c10_none() {
+	c6_refused "$1" && ! ran c10 || return 1
+	! c10_asked >/dev/null ||
+		fail "$1: looked up before refusing: $(c10_asked | head -c 300)"
+}
+
+c10_lookups() {
+	local r=0 who o v big names paths
+	# Control: the probe sees the lookups of an allowed launch.
+	: >"$T/nss.log"
+	nsc nsct_c -u nsct_b -f "$TD/sec.tmpl" -- true
+	expect_rc 0 && grep -qx 'nscell getpwnam nsct_b' "$T/nss.log" ||
+		{ fail "control: the probe saw no lookup of nsct_b: $(head -c 300 "$T/nss.log")"; return 1; }
+	big=$(head -c 4096 /dev/zero | tr '\0' a)
+	names=(-x a/b .. "$(printf 'a\nb')" "$big" "$(printf 'a\377')")
+	paths=(-x x/y /a/../b "$(printf '/a\nb')" "/$big" "$(printf '/a\377')")
+	for who in nsct_a nsct_c; do
+		for o in -u -s; do
+			for v in "${names[@]}"; do
+				: >"$T/nss.log"
+				nsc "$who" "$o" "$v" -f "$TD/sec.tmpl" -- sh -c "$(markcmd c10)"
+				c10_none "$who $o '${v:0:12}'" || r=1
+			done
+		done
+		for o in -f -2 -d; do
+			for v in "${paths[@]}"; do
+				: >"$T/nss.log"
+				nsc "$who" "$o" "$v" -- sh -c "$(markcmd c10)"
+				c10_none "$who $o '${v:0:12}'" || r=1
+			done
+		done
+	done
+	# A plain caller naming another user: refused before that user is
+	# looked up (only the caller's own uid is).
+	: >"$T/nss.log"
+	nsc nsct_a -u nsct_b -f "$TD/sec.tmpl" -- sh -c "$(markcmd c10)"
+	c6_refused "plain -u nsct_b" && ! ran c10 || r=1
+	! c10_asked | grep -q nsct_b ||
+		{ fail "plain -u nsct_b: nsct_b was looked up: $(c10_asked)"; r=1; }
+	return "$r"
+}
+
+t_class10_input_gate() {
+	local r=0
+	c10_exploit || r=1
+	c10_probe_on && { c10_lookups || r=1; } || r=1
+	c10_probe_off
+	return "$r"
+}
+
 # ---------------------------------------------------------------- tests ---
 
 suite_tests() {
@@ -716,6 +832,7 @@ suite_tests() {
 	run_test "class 7: no TIOCSTI/TIOCLINUX into the caller's tty (control outside)" t_class7_tiocsti
 	run_test "class 8: injected failures exit 125 and run nothing; dead holder rebuilt" t_class8_fail_closed
 	run_test "class 9: cross-tenant: files, /proc, signals, abstract sockets" t_class9_cross_tenant
+	run_test "class 10: caller input: the getent exploit never runs; -u -s -f -2 -d hostile values refused before any lookup" t_class10_input_gate
 	run_test "leak: no sandbox holder left running" t_no_leaked_holders
 }
 

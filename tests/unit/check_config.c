@@ -13,14 +13,14 @@
 
 static int
 parse_len(struct nscell_conf *c, const char *text, size_t len,
-	  struct tmpl_err *err)
+	  struct ns_err *err)
 {
 	ck_assert_int_eq(conf_init(c), 0);
 	return conf_parse_buf(c, FILE_NAME, text, len, err);
 }
 
 static int
-parse(struct nscell_conf *c, const char *text, struct tmpl_err *err)
+parse(struct nscell_conf *c, const char *text, struct ns_err *err)
 {
 	return parse_len(c, text, strlen(text), err);
 }
@@ -44,7 +44,7 @@ slurp(const char *name, size_t *len)
 }
 
 static int
-parse_file(struct nscell_conf *c, const char *name, struct tmpl_err *err)
+parse_file(struct nscell_conf *c, const char *name, struct ns_err *err)
 {
 	size_t len;
 	char *buf = slurp(name, &len);
@@ -156,6 +156,41 @@ static const struct err_case err_cases[] = {
     {"allowCaller a$b\n", 0, 1, 13, "bad caller name 'a$b'"},
     {"allowCaller @@g\n", 0, 1, 13, "bad caller name '@@g'"},
     {"allowCaller ''\n", 0, 1, 13, "bad caller name ''"},
+    {"passEnv\n", 0, 1, 1, "missing value for passEnv"},
+    {"passEnv A=B\n", 0, 1, 9, "bad variable name 'A=B'"},
+    {"passEnv OK 1X\n", 0, 1, 12, "bad variable name '1X'"},
+    {"passEnv *\n", 0, 1, 9, "bad variable name '*'"},
+    {"passEnv A*B\n", 0, 1, 9, "bad variable name 'A*B'"},
+    {"passEnv A**\n", 0, 1, 9, "bad variable name 'A**'"},
+    {"passEnv *A\n", 0, 1, 9, "bad variable name '*A'"},
+    {"passEnv ''\n", 0, 1, 9, "bad variable name ''"},
+    {"passEnv a-b\n", 0, 1, 9, "bad variable name 'a-b'"},
+    {"passEnv 'A B'\n", 0, 1, 9, "bad variable name 'A B'"},
+    {"passEnv X\xc3\xa4\n", 0, 1, 9, "bad variable name 'X\xc3\xa4'"},
+    {"passEnv $X\n", 0, 1, 9, "bad variable name '$X'"},
+    {"vhost a {\npassEnv X\n}\n", 0, 2, 1,
+     "'passEnv' is not valid inside a vhost block"},
+    {"passEnv A 'B\n", 0, 1, 11, "unterminated quote"},
+    {"maxUid\n", 0, 1, 1, "missing value for maxUid"},
+    {"maxUid x\n", 0, 1, 8, "bad number 'x'"},
+    {"maxUid 4294967295\n", 0, 1, 8, "bad number '4294967295'"},
+    {"maxUid 1\nmaxUid 2\n", 0, 2, 1, "duplicate key 'maxUid'"},
+    {"vhost a {\nmaxUid 5\n}\n", 0, 2, 1,
+     "'maxUid' is not valid inside a vhost block"},
+    {"maxSetsPerUser 0\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser 4097\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser -1\n", 0, 1, 16,
+     "maxSetsPerUser must be a number from 1 to 4096"},
+    {"maxSetsPerUser 1 2\n", 0, 1, 18, "too many values for maxSetsPerUser"},
+    {"owner alice\n", 0, 1, 1, "'owner' is only valid inside a vhost block"},
+    {"vhost a {\nowner -x\n}\n", 0, 2, 7,
+     "owner '-x' is not a user name or uid"},
+    {"vhost a {\nowner a/b\n}\n", 0, 2, 7,
+     "owner 'a/b' is not a user name or uid"},
+    {"vhost a {\nowner\n}\n", 0, 2, 1, "missing value for owner"},
+    {"vhost a {\nowner a\nowner b\n}\n", 0, 3, 1, "duplicate key 'owner'"},
     {"minUid \"1\n", 0, 1, 8, "unterminated quote"},
     {"serverRoot '/a\n", 0, 1, 12, "unterminated quote"},
     {"serverRoot \"/a b\"x\n", 0, 1, 18, "text after closing quote"},
@@ -173,7 +208,7 @@ START_TEST(test_errors)
 {
 	const struct err_case *t = &err_cases[_i];
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	size_t len = t->len ? t->len : strlen(t->text);
 	int r = parse_len(&c, t->text, len, &err);
 
@@ -190,7 +225,7 @@ END_TEST
 START_TEST(test_line_length)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf = malloc(2 * 4098 + 16);
 	size_t n;
 
@@ -221,7 +256,7 @@ END_TEST
 START_TEST(test_file_too_large)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf = malloc(CONF_MAX_FILE + 1);
 
 	ck_assert_ptr_nonnull(buf);
@@ -239,7 +274,7 @@ END_TEST
 START_TEST(test_max_callers)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf;
 	size_t i;
 	int r;
@@ -270,7 +305,7 @@ END_TEST
 START_TEST(test_max_vhosts)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char *buf = malloc((CONF_MAX_VHOSTS + 1) * 24);
 	size_t i, off = 0;
 
@@ -298,7 +333,7 @@ END_TEST
 START_TEST(test_defaults)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	ck_assert_int_eq(parse(&c, "", &err), 0);
 	ck_assert_uint_eq(c.min_uid, CONF_DEFAULT_MIN_UID);
@@ -307,6 +342,8 @@ START_TEST(test_defaults)
 	ck_assert_ptr_null(c.namespace_conf);
 	ck_assert_ptr_null(c.server_root);
 	ck_assert_uint_eq(c.n_allow_users + c.n_allow_groups + c.n_vhosts, 0);
+	ck_assert_uint_eq(c.n_pass_env, 0);
+	ck_assert_ptr_null(c.pass_env);
 	ck_assert_int_eq(err.code, 0);
 	ck_assert_ptr_null(err.pos.file);
 	ck_assert(conf_ns_enabled(&c, NULL));
@@ -322,7 +359,7 @@ END_TEST
 START_TEST(test_full_file)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	const struct conf_vhost *v;
 
 	ck_assert_msg(parse_file(&c, "full.conf", &err) == 0, "%u:%u: %s",
@@ -363,6 +400,10 @@ START_TEST(test_full_file)
 	ck_assert(conf_ns_enabled(&c, "example.com"));
 	ck_assert(!conf_ns_enabled(&c, "off.example"));
 	ck_assert(conf_ns_enabled(&c, "zero"));
+	ck_assert_uint_eq(c.n_pass_env, 3);
+	ck_assert_str_eq(c.pass_env[0], "PHPRC");
+	ck_assert_str_eq(c.pass_env[1], "LSAPI_*");
+	ck_assert_str_eq(c.pass_env[2], "PHP_LSAPI_CHILDREN");
 	conf_free(&c);
 }
 END_TEST
@@ -370,7 +411,7 @@ END_TEST
 START_TEST(test_server_off_file)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	ck_assert_int_eq(parse_file(&c, "server-off.conf", &err), 0);
 	ck_assert_int_eq(c.ns, CONF_NS_OFF);
@@ -384,7 +425,7 @@ END_TEST
 START_TEST(test_lexing)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	const char *text =
 	    "\t serverRoot\t/srv/a#b   # a comment 'with \"quotes\n"
 	    "#minUid 7\n"
@@ -432,7 +473,7 @@ END_TEST
 START_TEST(test_min_uid)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	ck_assert_int_eq(parse(&c, "minUid 4294967294\n", &err), 0);
 	ck_assert_uint_eq(c.min_uid, 4294967294u);
@@ -455,7 +496,7 @@ static const struct {
 START_TEST(test_persist_normalise)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char line[128];
 
 	snprintf(line, sizeof(line), "persistDir %s\n", persist_cases[_i].in);
@@ -483,7 +524,7 @@ static const struct {
 START_TEST(test_ns_enabled)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char buf[128] = "";
 
 	if (ns_cases[_i].server)
@@ -562,7 +603,7 @@ static const struct {
 START_TEST(test_expand_path)
 {
 	struct tmpl_pos pos = {"n.conf", 7, 15};
-	struct tmpl_err err;
+	struct ns_err err;
 	char *out;
 
 	memset(&err, 0, sizeof(err));
@@ -585,7 +626,7 @@ END_TEST
 
 START_TEST(test_expand_path_misc)
 {
-	struct tmpl_err err;
+	struct ns_err err;
 	char *root = malloc(4096 + 1);
 	char *out;
 
@@ -616,7 +657,7 @@ END_TEST
 START_TEST(test_parse_then_expand)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	const struct conf_vhost *v;
 	char *p;
 
@@ -645,7 +686,9 @@ static const struct {
 	bool ok;
 } name_cases[] = {
     {"example.com", true}, {"a", true},	      {"A-Z_0.9", true},
-    {"...", true},	   {".hidden", true}, {"-x", true},
+    {"...", true},	   {".hidden", true}, {"-x", false},
+    {"lock", false},	   {"record", false}, {"record.new", false},
+    {"used", false},	   {"locks", true},   {"record.", true},
     {"", false},	   {".", false},      {"..", false},
     {"a/b", false},	   {"/", false},      {"a b", false},
     {"a\tb", false},	   {"a$", false},     {"caf\xc3\xa9", false},
@@ -678,7 +721,7 @@ END_TEST
 START_TEST(test_caller_names)
 {
 	struct nscell_conf c;
-	struct tmpl_err err;
+	struct ns_err err;
 	char buf[300];
 
 	ck_assert_int_eq(parse(&c, "allowCaller A.b_c-9 x$ @wheel @g$\n", &err),
@@ -701,6 +744,135 @@ START_TEST(test_caller_names)
 	ck_assert_int_eq(parse(&c, buf, &err), -EINVAL);
 	ck_assert_uint_eq(err.pos.col, 13);
 	conf_free(&c);
+}
+END_TEST
+
+/* ---- maxUid, maxSetsPerUser, owner ---- */
+
+START_TEST(test_limits_and_owner)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+	const struct conf_vhost *v;
+
+	ck_assert_int_eq(parse(&c, "", &err), 0);
+	ck_assert_uint_eq(c.max_uid, CONF_DEFAULT_MAX_UID);
+	ck_assert_uint_eq(c.max_sets, CONF_DEFAULT_MAX_SETS);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, "maxUid 4294967294\nmaxSetsPerUser 4096\n"
+			       "vhost a {\nowner alice\n}\n"
+			       "vhost b {\nowner 1001\n}\nvhost c {\n}\n",
+			       &err), 0);
+	ck_assert_uint_eq(c.max_uid, 4294967294u);
+	ck_assert_uint_eq(c.max_sets, CONF_MAX_SETS_LIMIT);
+	v = conf_vhost(&c, "a");
+	ck_assert_pstr_eq(v->owner, "alice");
+	v = conf_vhost(&c, "b");
+	ck_assert_pstr_eq(v->owner, "1001");
+	v = conf_vhost(&c, "c");
+	ck_assert_ptr_null(v->owner);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, "maxUid 0\nmaxSetsPerUser 1\n", &err), 0);
+	ck_assert_uint_eq(c.max_uid, 0);
+	ck_assert_uint_eq(c.max_sets, 1);
+	conf_free(&c);
+}
+END_TEST
+
+/* ---- passEnv ---- */
+
+START_TEST(test_pass_env)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+
+	/* every line adds; a repeated name is kept once, in first order */
+	ck_assert_int_eq(parse(&c, "passEnv PHPRC LSAPI_*\n"
+			       "passEnv 'PHPRC' _X a9 LSAPI_ L*\n", &err), 0);
+	ck_assert_uint_eq(c.n_pass_env, 6);
+	ck_assert_str_eq(c.pass_env[0], "PHPRC");
+	ck_assert_str_eq(c.pass_env[1], "LSAPI_*");
+	ck_assert_str_eq(c.pass_env[2], "_X");
+	ck_assert_str_eq(c.pass_env[3], "a9");
+	ck_assert_str_eq(c.pass_env[4], "LSAPI_");
+	ck_assert_str_eq(c.pass_env[5], "L*");
+	conf_free(&c);
+	ck_assert_ptr_null(c.pass_env);
+}
+END_TEST
+
+START_TEST(test_pass_env_length)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+	char buf[300];
+
+	/* 255 bytes is the longest name, with or without the '*' */
+	memcpy(buf, "passEnv ", 8);
+	memset(buf + 8, 'V', 257);
+	buf[8 + 255] = '\0';
+	ck_assert_int_eq(parse(&c, buf, &err), 0);
+	ck_assert_uint_eq(strlen(c.pass_env[0]), 255);
+	ck_assert(conf_env_name_ok(c.pass_env[0]));
+	conf_free(&c);
+	buf[8 + 255] = '*';
+	buf[8 + 256] = '\0';
+	ck_assert_int_eq(parse(&c, buf, &err), 0);
+	ck_assert_uint_eq(strlen(c.pass_env[0]), 256);
+	conf_free(&c);
+	buf[8 + 255] = 'V';
+	ck_assert_int_eq(parse(&c, buf, &err), -EINVAL);
+	ck_assert_uint_eq(err.pos.col, 9);
+	ck_assert(!conf_env_name_ok(buf + 8));
+	conf_free(&c);
+}
+END_TEST
+
+START_TEST(test_max_pass_env)
+{
+	struct nscell_conf c;
+	struct ns_err err;
+	char *buf = malloc(128 * 32 + 64);
+	size_t i;
+
+	ck_assert_ptr_nonnull(buf);
+	buf[0] = '\0';
+	for (i = 0; i < 128; i++)
+		sprintf(buf + strlen(buf), "passEnv A%zu B%zu*\n", i, i);
+	ck_assert_int_eq(parse(&c, buf, &err), 0);
+	ck_assert_uint_eq(c.n_pass_env, CONF_MAX_PASS_ENV);
+	ck_assert_str_eq(c.pass_env[255], "B127*");
+	conf_free(&c);
+	/* A repeated name does not count; the 257th distinct one fails. */
+	strcat(buf, "passEnv A0 B5* C\n");
+	ck_assert_int_eq(parse(&c, buf, &err), -EINVAL);
+	ck_assert_str_eq(err.msg, "more than 256 passEnv names");
+	ck_assert_uint_eq(err.pos.line, 129);
+	ck_assert_uint_eq(err.pos.col, 16);
+	conf_free(&c);
+	free(buf);
+}
+END_TEST
+
+static const struct {
+	const char *pat;
+	bool ok;
+} env_name_cases[] = {
+	{"PHPRC", true}, {"LSAPI_*", true}, {"_", true}, {"_*", true},
+	{"a", true}, {"lower_case9", true}, {"X1", true},
+	{NULL, false}, {"", false}, {"*", false}, {"**", false},
+	{"A**", false}, {"*A", false}, {"A*B", false}, {"1A", false},
+	{"9*", false}, {"A=B", false}, {"A=", false}, {"=A", false},
+	{"A B", false}, {"A-B", false}, {"A.B", false}, {"A/B", false},
+	{"A$", false}, {"A\n", false}, {"A\t", false}, {"\xc3\xa4", false},
+	{"-A", false},
+};
+
+START_TEST(test_env_name_ok)
+{
+	ck_assert_msg(conf_env_name_ok(env_name_cases[_i].pat) ==
+		      env_name_cases[_i].ok, "'%s'",
+		      env_name_cases[_i].pat ? env_name_cases[_i].pat : "NULL");
 }
 END_TEST
 
@@ -743,6 +915,17 @@ config_suite(void)
 	tc = tcase_create("vhost_name");
 	tcase_add_loop_test(tc, test_vhost_name_ok, 0, ARRAY_LEN(name_cases));
 	tcase_add_test(tc, test_vhost_name_length);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("limits_owner");
+	tcase_add_test(tc, test_limits_and_owner);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("pass_env");
+	tcase_add_test(tc, test_pass_env);
+	tcase_add_test(tc, test_pass_env_length);
+	tcase_add_test(tc, test_max_pass_env);
+	tcase_add_loop_test(tc, test_env_name_ok, 0, ARRAY_LEN(env_name_cases));
 	suite_add_tcase(s, tc);
 	return s;
 }

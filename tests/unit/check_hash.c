@@ -12,7 +12,7 @@ static void
 load(struct tmpl *t, const char *file, const char *text)
 {
 	const struct tmpl_ident id = { 1000, 1000, "alice", "/home/alice" };
-	struct tmpl_err err;
+	struct ns_err err;
 
 	tmpl_init(t);
 	ck_assert_int_eq(tmpl_parse_buf(t, file, text, strlen(text), &err), 0);
@@ -98,7 +98,7 @@ START_TEST(test_hash_long_paths)
 	struct tmpl_ident id = { 1000, 1000, "alice", NULL };
 	size_t n = TMPL_MAX_PATH - 4;	/* "/s x" follows */
 	char *home = malloc(n + 1);
-	struct tmpl_err err;
+	struct ns_err err;
 	struct tmpl t;
 	uint64_t h1;
 

@@ -59,7 +59,7 @@ sb_add(struct sbuf *b, const char *fmt, ...)
 /* parse + expand + merge into @eff, as the launcher does per file. */
 static int
 load(struct tmpl *eff, const char *file, const char *buf, size_t len,
-     const struct tmpl_ident *id, struct tmpl_err *err)
+     const struct tmpl_ident *id, struct ns_err *err)
 {
 	struct tmpl raw;
 	int rc;
@@ -99,7 +99,7 @@ run_ident(const char *in, size_t len, const struct tmpl_ident *id, int *code)
 	static char out[OUT_MAX];
 	struct sbuf b = { out, 0, sizeof(out) };
 	struct tmpl eff;
-	struct tmpl_err err;
+	struct ns_err err;
 	int rc;
 
 	out[0] = '\0';
@@ -610,7 +610,7 @@ START_TEST(test_max_ops)
 	char *ok = many_ops(TMPL_MAX_OPS, "/p", ",tmpfs\n# c\n\n");
 	char *bad = many_ops(TMPL_MAX_OPS + 1, "/p", ",tmpfs\n");
 	struct tmpl t;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	tmpl_init(&t);
 	ck_assert_int_eq(tmpl_parse_buf(&t, "f", ok, strlen(ok), &err), 0);
@@ -744,7 +744,7 @@ static struct tmpl
 parse_ok(const char *in)
 {
 	struct tmpl t;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	tmpl_init(&t);
 	ck_assert_msg(tmpl_parse_buf(&t, "f", in, strlen(in), &err) == 0,
@@ -811,7 +811,7 @@ END_TEST
 START_TEST(test_failed_parse_keeps_list)
 {
 	struct tmpl t = parse_ok("/a\n");
-	struct tmpl_err err;
+	struct ns_err err;
 	const char *bad = "/b\n/c\n/d,bogus\n";
 
 	ck_assert_int_eq(tmpl_parse_buf(&t, "g", bad, strlen(bad), &err),
@@ -955,7 +955,7 @@ START_TEST(test_server_vhost)
 				 "$PASSWD,nobody\n";
 	const struct tmpl_ident *id = &idents[ID_ALICE];
 	struct tmpl eff;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	tmpl_init(&eff);
 	ck_assert_int_eq(load(&eff, tmpl_default_name, tmpl_default_text,
@@ -994,7 +994,7 @@ START_TEST(test_merge_misc)
 {
 	struct tmpl a = parse_ok("/a,tmpfs\n/a,dir\n/b,tmpfs\n");
 	struct tmpl e, b;
-	struct tmpl_err err;
+	struct ns_err err;
 
 	tmpl_init(&e);
 	ck_assert_int_eq(tmpl_merge(&a, &a, &err), -EINVAL);
@@ -1025,7 +1025,7 @@ START_TEST(test_merge_large)
 	char *t2 = many_ops(TMPL_MAX_OPS, "/p", "/,dir\n");
 	char *t3 = many_ops(TMPL_MAX_OPS, "/q", ",proc\n");
 	struct tmpl e;
-	struct tmpl_err err;
+	struct ns_err err;
 	size_t i;
 
 	tmpl_init(&e);
@@ -1098,7 +1098,7 @@ START_TEST(test_default_golden)
 	char *want = slurp(NSCELL_TEST_DATA "/valid/default.out", NULL);
 	char *w = want, *line;
 	struct tmpl eff;
-	struct tmpl_err err;
+	struct ns_err err;
 	struct sbuf wb = { malloc(1 << 16), 0, 1 << 16 };
 
 	tmpl_init(&eff);
@@ -1141,7 +1141,7 @@ golden(const char *sub, bool valid)
 		size_t n = strlen(de->d_name), len;
 		int nohome = strncmp(de->d_name, "nohome-", 7) == 0;
 		struct tmpl eff;
-		struct tmpl_err err;
+		struct ns_err err;
 		char *in, *want;
 		int rc;
 
