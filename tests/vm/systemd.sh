@@ -8,7 +8,7 @@
 #
 #   tests/vm/run systemd tests/vm/systemd.sh BUILD_DIR
 #
-# BUILD_DIR holds nscell, cmd_ns and unmount_ns (the glibc build).
+# BUILD_DIR holds nscell, cmd_ns, unmount_ns and nscell-cgi (one build).
 #  1. examples/systemd/ for real: nscell-job@USER.service (start, the job
 #     seen from cmd_ns in its sandbox, stop, restart) and
 #     nscell-php@USER.socket (a FastCGI request through lighttpd, a restart
@@ -90,15 +90,20 @@ setup() {
 			finish
 		}
 	done
-	# Installed as the Debian package installs it.
+	# Installed where the Debian package installs it (debian/rules), with
+	# its configuration: the Debian template, which binds what
+	# /usr/bin/php-cgi needs (/etc/alternatives, /etc/php).
 	install -o root -g root -m 4755 "$BUILD/nscell" /usr/bin/nscell &&
 		install -m 0755 "$BUILD/cmd_ns" "$BUILD/unmount_ns" /usr/sbin/ &&
-		install -D -m 0755 "$SRC/examples/lighttpd/nscell-cgi" \
-			/usr/lib/nscell/nscell-cgi &&
+		install -D -m 0755 "$BUILD/nscell-cgi" /usr/lib/nscell/nscell-cgi &&
+		install -d -m 0755 /usr/share/nscell &&
+		install -m 0644 "$SRC/examples/default.tmpl" \
+			"$SRC"/examples/templates/*.tmpl /usr/share/nscell/ &&
 		install -m 0644 "$SRC"/examples/systemd/nscell-* /etc/systemd/system/ ||
 		return 1
 	mkdir -p /etc/nscell "$W" && chmod 0755 /etc/nscell &&
 		cat >/etc/nscell/nscell.conf <<EOF
+namespaceConf /usr/share/nscell/debian.tmpl
 allowCaller www-data
 minUid 1000
 EOF
