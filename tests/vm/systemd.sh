@@ -106,6 +106,9 @@ setup() {
 namespaceConf /usr/share/nscell/debian.tmpl
 allowCaller www-data
 minUid 1000
+# nscell-job@.service's -s job, as its comment says.
+vhost job {
+}
 EOF
 	chmod 0644 /etc/nscell/nscell.conf
 	b=$(free_block) || return 1
