@@ -19,8 +19,8 @@
 #     others' sets are persisted: what happens is measured and printed
 #     ("# measured:" lines); that every tenant's next request works is
 #     asserted.  Then the same with "systemctl reload" (lighttpd's
-#     graceful restart) and with KillMode=process, a drop-in an operator
-#     can use today.
+#     graceful restart; a 5-second and a 25-second request) and with
+#     KillMode=process, a drop-in an operator can use today.
 #
 # Output: "ok N - name" / "not ok N - name" with "#   why" lines, last line
 # "N passed, M failed".  Exit status 0 iff nothing failed.
@@ -52,9 +52,17 @@ why() { WHY="${WHY:+$WHY
 }$*"; return 1; }
 measured() { echo "# measured: $*"; }
 finish() {
+	echo "# vm: systemd.sh: $SECONDS s in all"
 	echo "$PASS passed, $FAIL failed"
 	[ "$FAIL" = 0 ]
 	exit
+}
+
+# timed COMMAND...: COMMAND, then the seconds it took.
+timed() {
+	local t0=$SECONDS
+	"$@"
+	echo "# vm: $1${2:+ $2}: $((SECONDS - t0)) s"
 }
 
 # wait_for TENTHS COMMAND...: until COMMAND succeeds.
@@ -420,17 +428,18 @@ if ! setup; then
 	finish
 fi
 ok "setup: nscell installed as a package would, 3 tenants with sites"
-job_unit
-start_lighttpd
-php_unit
-restart_during_request "KillMode=control-group (Debian's unit)" restart 25
-restart_during_request "graceful (lighttpd's SIGUSR1)" reload 5
+timed job_unit
+timed start_lighttpd
+timed php_unit
+timed restart_during_request "KillMode=control-group (Debian's unit)" restart 25
+timed restart_during_request "graceful (lighttpd's SIGUSR1)" reload 5
+timed restart_during_request "graceful, a longer request" reload 25
 mkdir -p /etc/systemd/system/lighttpd.service.d
 printf '[Service]\nKillMode=process\n' \
 	>/etc/systemd/system/lighttpd.service.d/nscell.conf
 systemctl daemon-reload
 systemctl restart lighttpd.service
-restart_during_request "KillMode=process (drop-in)" restart 25
+timed restart_during_request "KillMode=process (drop-in)" restart 25
 systemctl stop lighttpd.service
 unmount_ns -a -k -t 5 >/dev/null 2>&1
 check "unmount_ns -a -k: no set left" eval \
