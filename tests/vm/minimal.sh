@@ -68,14 +68,23 @@ not_run() {
 		grep -Ev -- "$2" | sed 's/^/# vm: not run here: /'
 }
 
+# stamp: each line of a suite's output after the seconds since the suite
+# began, so that the slow tests show (under TCG they set the budget).
+stamp() {
+	local l t0=$SECONDS
+	while IFS= read -r l; do
+		printf '[%4d] %s\n' $((SECONDS - t0)) "$l"
+	done
+}
+
 pass=0 fail=0
 suite() {
 	local name=$1 only=$2 t0 rc
 	shift 2
 	echo "# vm: --- $name: $*${only:+ (only /$only/)}"
 	t0=$(date +%s)
-	NSCELL_IT_ONLY=$only "$@"
-	rc=$?
+	NSCELL_IT_ONLY=$only "$@" 2>&1 | stamp
+	rc=${PIPESTATUS[0]}
 	echo "# vm: $name: exit $rc in $(($(date +%s) - t0)) s"
 	if [ "$rc" = 0 ]; then
 		pass=$((pass + 1))
