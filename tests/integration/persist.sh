@@ -8,13 +8,15 @@
 # Privileged integration tests of persisted sandboxes, unmount_ns and
 # cmd_ns: real namespaces, real setuid copies, real (temporary) users.
 #
-#   tests/integration/persist.sh NSCELL_BINARY [SOURCE_DIR]
+#   tests/integration/persist.sh NSCELL_BINARY [SOURCE_DIR [TESTING_BINARY]]
 #
 # unmount_ns and cmd_ns must be built next to NSCELL_BINARY.  The crash
 # tests need a second nscell built with -DNSCELL_TESTING=ON (kill points):
 # this script configures and builds it itself from SOURCE_DIR (default: the
 # tree this script is in) in a build directory inside its work dir, which is
-# removed at the end; that binary is never installed.
+# removed at the end; that binary is never installed.  TESTING_BINARY names
+# one already built so (with the default configuration path) instead: the
+# QEMU guests, where compiling it would take minutes, get it from the host.
 #
 # The harness (root check, private mount namespace, work dir, config,
 # users, leak checks, TAP-like output and the summary line) is lib.sh,
@@ -32,7 +34,7 @@ KILL_POINTS=(locked holder-mid-build holder-built before-publish before-commit)
 # ---------------------------------------------------------------- setup ---
 
 suite_setup() {
-	local bin=$1 src=${2:-} b
+	local bin=$1 src=${2:-} tbin=${3:-} b
 	[ -n "$src" ] || src=$DEFAULT_SRC
 	if [ -z "$UNMOUNT_NS" ] || [ ! -x "$(dirname -- "$bin")/cmd_ns" ]; then
 		echo "# setup: unmount_ns and cmd_ns must be built next to $bin" >&2
@@ -43,7 +45,13 @@ suite_setup() {
 	CMD_NS=$T/bin/cmd_ns
 
 	# The test-only build, with the same configuration path.
-	if ! { cmake -S "$src" -B "$T/build-testing" -DNSCELL_TESTING=ON \
+	if [ -n "$tbin" ]; then
+		if ! grep -q NSCELL_KILL_POINT "$tbin" 2>/dev/null ||
+			! grep -qF "$CONF" "$tbin"; then
+			echo "# setup: $tbin is not a -DNSCELL_TESTING=ON build reading $CONF" >&2
+			return 1
+		fi
+	elif ! { cmake -S "$src" -B "$T/build-testing" -DNSCELL_TESTING=ON \
 		-DNSCELL_CONF_PATH="$CONF" >"$T/build-testing.log" 2>&1 &&
 		cmake --build "$T/build-testing" --target nscell \
 			-j "$(nproc 2>/dev/null || echo 2)" \
@@ -51,11 +59,13 @@ suite_setup() {
 		echo "# setup: building the NSCELL_TESTING binary failed:" >&2
 		tail -n 20 "$T/build-testing.log" | sed 's/^/#   /' >&2
 		return 1
+	else
+		tbin=$T/build-testing/nscell
 	fi
 	# Setuid like the copy under test: 4750 root:$EXEC_GROUP, on the
 	# suite's private tmpfs (a testing build has kill points: nobody but
 	# the test users may ever run it setuid).
-	install_suid "$T/build-testing/nscell" "$T/bin/nscell-testing" \
+	install_suid "$tbin" "$T/bin/nscell-testing" \
 		"$EXEC_GROUP" || return 1
 	NST=$T/bin/nscell-testing
 	EXTRA_BINS=("$NST" "$CMD_NS")
