@@ -48,7 +48,7 @@ enum conf_ns {
 	CONF_NS_ON = 2,
 };
 
-/* seccomp: the filter of the sandboxed command (parser/seccomp.h). */
+/* seccomp: the filter of the sandboxed command (parser/scpolicy.h). */
 enum conf_sc {
 	CONF_SC_UNSET = 0,	/* vhost: inherit; server: default */
 	CONF_SC_DEFAULT,

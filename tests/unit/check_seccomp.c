@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-/* Unit tests for parser/seccomp.c: the FILE syntax, the composition of
+/* Unit tests for parser/scpolicy.c: the FILE syntax, the composition of
  * the default list, the FILE and the user namespace rules, the hash. */
 #define _GNU_SOURCE
 #include <check.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "seccomp.h"
+#include "scpolicy.h"
 #include "template.h"
 
 #define FILE_NAME "sc.conf"

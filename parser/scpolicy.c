@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The seccomp policy as data (see seccomp.h).  Pure: no system call, no
+ * The seccomp policy as data (see scpolicy.h).  Pure: no system call, no
  * state outside the arguments.
  *
  * The default list refuses what a tenant's code can reach without any
@@ -21,7 +21,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 
-#include "seccomp.h"
+#include "scpolicy.h"
 #include "template.h"	/* TMPL_MAX_LINE, tmpl_hash_bytes */
 
 #define SHOW 80

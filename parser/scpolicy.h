@@ -18,8 +18,8 @@
  * default list's groups (sc_default_rules()), or @compat: the non-native
  * ABIs (i386 and x32 on x86_64) are let through as well.
  */
-#ifndef NSCELL_SECCOMP_H
-#define NSCELL_SECCOMP_H
+#ifndef NSCELL_SCPOLICY_H
+#define NSCELL_SCPOLICY_H
 
 #include <stdbool.h>
 #include <stddef.h>
