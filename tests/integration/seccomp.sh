@@ -1,7 +1,8 @@
 #!/bin/bash
-# Test functions are called indirectly, through run_test; sh -c scripts
-# are single-quoted on purpose:
-# shellcheck disable=SC2317,SC2016
+# Test functions are called indirectly, through run_test; "A && B || fail"
+# chains are meant (fail returns 1); sh -c scripts are single-quoted on
+# purpose; ls only describes a failure:
+# shellcheck disable=SC2317,SC2016,SC2015,SC2012
 # SPDX-License-Identifier: GPL-2.0-or-later
 #
 # The sandboxed command's seccomp filter and nested user namespaces
