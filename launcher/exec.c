@@ -112,7 +112,8 @@ reserve_stack(void)
 
 void
 exec_command(char *const argv[], char *const envp[], const char *dir,
-	     const char *home, const sigset_t *mask, int parent)
+	     const char *home, const sigset_t *mask, int parent,
+	     const struct sc_bpf *filter)
 {
 	int e;
 
@@ -134,6 +135,11 @@ exec_command(char *const argv[], char *const envp[], const char *dir,
 	reserve_stack();
 	if (priv_restore_limits() < 0)
 		die("cannot restore the caller's resource limits");
+	/* Last: nothing of nscell's own runs under the filter but the
+	 * exec (and its PATH search), and the filter refuses neither. */
+	e = filter->len ? filter_load(filter) : 0;
+	if (e < 0)
+		die("seccomp: cannot load the filter: %s", strerror(-e));
 	if (strchr(argv[0], '/')) {
 		execve(argv[0], argv, envp);
 		e = errno;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "files.h"
+#include "filter.h"
 #include "gate.h"
 #include "launch.h"
 #include "log.h"
@@ -198,4 +199,54 @@ launch_print_check(struct launch *L)
 	       conf_ns_enabled(&L->conf, launch_vhost(&L->o)) ? "enabled" :
 	       "disabled by the configuration");
 	return fflush(stdout) == 0 ? 0 : EXIT_NSCELL;
+}
+
+/* The FILE of "seccomp FILE": root's, as nscell.conf is (root-owned,
+ * not group or other writable, in root-owned directories, no symlink),
+ * parsed, every name known to libseccomp. */
+static void
+load_sc_file(struct launch *L, const char *file, const struct conf_vhost *vh,
+	     const struct tmpl_pos *pos)
+{
+	struct ns_err err = { .code = 0 };
+	char *buf = NULL;
+	size_t len;
+	int r;
+
+	L->sc_path = conf_expand_path(file, L->conf.server_root,
+				      vh ? vh->vh_root : NULL, pos, &err);
+	if (!L->sc_path)
+		die_err(&err);
+	r = file_load(L->sc_path, true, (uid_t)-1, (gid_t)-1, SC_MAX_FILE,
+		      &buf, &len, &err);
+	if (r == -ENOENT)
+		die("%s: %s", L->sc_path, strerror(ENOENT));
+	if (r == 0)
+		r = sc_parse_buf(&L->sc_file, L->sc_path, buf, len, &err);
+	free(buf);
+	if (r == 0)
+		r = filter_check_names(&L->sc_file, &err);
+	if (r < 0)
+		die_err(&err);
+}
+
+void
+launch_seccomp(struct launch *L)
+{
+	const char *vhost = launch_vhost(&L->o), *file;
+	const struct conf_vhost *vh;
+	const struct tmpl_pos *pos;
+	struct ns_err err = { .code = 0 };
+	enum conf_sc mode = conf_seccomp(&L->conf, vhost, &file, &vh, &pos);
+
+	L->nested_userns = conf_userns_allowed(&L->conf, vhost);
+	if (mode == CONF_SC_FILE)
+		load_sc_file(L, file, vh, pos);
+	if (sc_compose(&L->sc, mode != CONF_SC_OFF, !L->nested_userns,
+		       mode == CONF_SC_FILE ? &L->sc_file : NULL, &err) < 0)
+		die_err(&err);
+	debugf("seccomp: %s, %zu rules%s; user namespaces %s",
+	       mode == CONF_SC_OFF ? "off" : mode == CONF_SC_FILE ?
+	       L->sc_path : "default", L->sc.n, L->sc.compat ? "" :
+	       ", native ABI only", L->nested_userns ? "allowed" : "refused");
 }

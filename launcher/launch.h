@@ -8,6 +8,7 @@
 #include "config.h"
 #include "identity.h"
 #include "input.h"
+#include "scpolicy.h"
 #include "template.h"
 
 /* Only checked types (gate.c, parser/input.h): no raw argv string. */
@@ -34,6 +35,12 @@ struct launch {
 	struct identity id;
 	struct tmpl ops;	/* effective: merged and expanded */
 	char *files[2];		/* template paths, kept for positions */
+	/* The command's seccomp policy (nscell.conf seccomp and
+	 * allowUserNamespaces for the vhost) and the FILE it came from. */
+	struct sc_policy sc;
+	struct sc_file sc_file;
+	char *sc_path;
+	bool nested_userns;
 };
 
 /* First in main: priv_start(), or exit 125. */
@@ -43,6 +50,9 @@ void launch_load_config(struct launch *L);
 void launch_identify(struct launch *L);
 void launch_templates(struct launch *L);
 int launch_print_check(struct launch *L);
+/* The seccomp policy into L->sc: the FILE, if the configuration names
+ * one, read through the trusted-file gate, parsed and checked. */
+void launch_seccomp(struct launch *L);
 int launch_run(struct launch *L, char **envp);
 
 #endif

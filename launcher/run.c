@@ -49,6 +49,8 @@ fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
 	spec->group = group;
 	spec->userns = !tmpl_no_unshare_user(&L->ops) &&
 		sandbox_userns_available();
+	spec->nested_userns = L->nested_userns;
+	spec->seccomp = &L->sc;
 }
 
 /* Everything the sandbox's content depends on but the bound sources. */
@@ -65,6 +67,10 @@ spec_hash(const struct sandbox_spec *spec)
 	h = tmpl_hash_bytes(h, &spec->id.uid, sizeof(spec->id.uid));
 	h = tmpl_hash_bytes(h, &spec->id.gid, sizeof(spec->id.gid));
 	h = tmpl_hash_bytes(h, &spec->userns, sizeof(spec->userns));
+	/* The filter a set keeps, and its max_user_namespaces. */
+	h = tmpl_hash_bytes(h, &spec->nested_userns,
+			    sizeof(spec->nested_userns));
+	h = sc_policy_hash(spec->seccomp, h);
 	if (spec->passwd)
 		h = tmpl_hash_bytes(h, spec->passwd, strlen(spec->passwd));
 	if (spec->group)
@@ -97,14 +103,17 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
 	struct sandbox_spec spec;
 	enum persist_how how = PERSIST_BUILT;
+	struct sc_bpf rec_filter = { 0 };
 	struct record rec;
 	bool have_rec, cached;
 	int r, used;
 
-	/* The published record, read once: its groups, and the set to join. */
+	/* The published record, read once: its groups, the set to join,
+	 * and the set's filter. */
 	have_rec = !L->o.oneshot &&
 		persist_peek(L->conf.persist_dir, L->id.uid,
-			     L->o.vhost.name, &rec) == 0;
+			     L->o.vhost.name, &rec, sc_policy_empty(&L->sc) ?
+			     NULL : &rec_filter) == 0;
 	cached = resolve_groups(L, have_rec ? &rec : NULL, stamp);
 	/* The target's groups from here on: permission checks made as the
 	 * user (fsuid) must not see the caller's groups. */
@@ -123,6 +132,7 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 			.reload = persist_reload_requested(&spec.id),
 			.group_stamp = stamp,
 			.hint = have_rec ? &rec : NULL,
+			.hint_filter = &rec_filter,
 			.timeout_ms = LOCK_TIMEOUT_MS,
 			.max_sets = L->conf.max_sets,
 		};
@@ -135,6 +145,7 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 	} else {
 		r = sandbox_build(&spec, ns, &err);
 	}
+	filter_free(&rec_filter);
 	if (r < 0)
 		die_err(&err);
 	free((char *)spec.passwd);
@@ -161,6 +172,7 @@ struct child_args {
 	const sigset_t *mask;
 	int parent;
 	int userns;
+	const struct sc_bpf *filter;
 };
 
 /* Drop for good, scope abstract sockets, and execute: never returns. */
@@ -183,7 +195,7 @@ child_main(const struct child_args *a)
 		debugf("no Landlock ABI 6: abstract unix sockets are not "
 		       "scoped (see SECURITY.md)");
 	exec_command(L->o.cmd, a->env, L->o.dir.path[0] ? L->o.dir.path :
-		     NULL, L->id.home, a->mask, a->parent);
+		     NULL, L->id.home, a->mask, a->parent, a->filter);
 }
 
 /* The command's process is a plain fork: the same path in every build,
@@ -233,19 +245,27 @@ launch_run(struct launch *L, char **envp)
 	env = command_env(L, envp);
 	if (!env)
 		die("environment: %s", strerror(errno));
+	launch_seccomp(L);
 	nsset_init(&ns);
 	if (enabled) {
 		used = acquire_sandbox(L, &ns);
 	} else {
+		struct ns_err err = { .code = 0 };
+
 		debugf("namespaces disabled by the configuration");
 		resolve_groups(L, NULL, 0);
+		/* No set to keep it: compiled for this launch. */
+		if (!sc_policy_empty(&L->sc) &&
+		    filter_compile(&L->sc, &ns.filter, &err) < 0)
+			die_err(&err);
 	}
 	exec_block_signals(&mask);
 	parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (parent < 0)
 		die("pidfd_open: %s", strerror(errno));
 	child = spawn_command(&(struct child_args){ L, env, &mask, parent,
-						    ns.fd[NS_USER] });
+						    ns.fd[NS_USER],
+						    &ns.filter });
 	if (child < 0)
 		die("clone: %s", strerror(errno));
 	close(parent);

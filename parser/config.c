@@ -317,7 +317,7 @@ name_char_ok(char ch)
 /* The names the persist store gives its own files beside the vhost
  * directories of a uid (persist/store.h). */
 static const char *const store_names[] = { "lock", "record", "record.new",
-					   "used" };
+					   "used", "filter", "filter.new" };
 
 static bool
 vhost_name_ok(const char *s, size_t len)
@@ -548,6 +548,57 @@ do_persist(struct pstate *ps, struct cursor *cu, const struct tok *key)
 	return 0;
 }
 
+/* seccomp default|off|FILE (an absolute path, or $SERVER_ROOT/... and,
+ * in a vhost block, $VH_ROOT/..., as namespaceConf). */
+static int
+do_seccomp(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct conf_vhost *vh = ps->in_vh ? cur_vh(ps) : NULL;
+	enum conf_sc *mode = vh ? &vh->seccomp : &ps->c->seccomp;
+	char **file = vh ? &vh->seccomp_file : &ps->c->seccomp_file;
+	struct tok v = { 0 };
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (!v.quoted && tok_is(&v, "default")) {
+		*mode = CONF_SC_DEFAULT;
+	} else if (!v.quoted && tok_is(&v, "off")) {
+		*mode = CONF_SC_OFF;
+	} else if (v.len && (v.s[0] == '/' || v.s[0] == '$')) {
+		r = set_path(ps, file, &v, vh ? PATH_TMPL_VH :
+			     PATH_TMPL_SERVER);
+		if (r < 0)
+			return r;
+		*mode = CONF_SC_FILE;
+	} else {
+		return perr(ps, v.col, "seccomp must be default, off or an "
+			    "absolute path");
+	}
+	*(vh ? &vh->seccomp_pos : &ps->c->seccomp_pos) =
+		(struct tmpl_pos){ ps->file, ps->line, key->col };
+	return 0;
+}
+
+static int
+do_allow_userns(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v = { 0 };
+	enum conf_flag f;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (tok_is(&v, "0"))
+		f = CONF_FLAG_NO;
+	else if (tok_is(&v, "1"))
+		f = CONF_FLAG_YES;
+	else
+		return perr(ps, v.col, "allowUserNamespaces must be 0 or 1");
+	*(ps->in_vh ? &cur_vh(ps)->allow_userns : &ps->c->allow_userns) = f;
+	return 0;
+}
+
 static int
 add_caller(struct pstate *ps, const struct tok *t)
 {
@@ -771,6 +822,8 @@ static const struct key_def keys[] = {
     {"maxSetsPerUser", L_SERVER, 1u << 8, do_max_sets},
     {"owner", L_VHOST, 1u << 9, do_owner},
     {"passEnv", L_SERVER, 0, do_pass_env},
+    {"seccomp", L_SERVER | L_VHOST, 1u << 10, do_seccomp},
+    {"allowUserNamespaces", L_SERVER | L_VHOST, 1u << 11, do_allow_userns},
     /* both levels so that do_vhost can say "nested" */
     {"vhost", L_SERVER | L_VHOST, 0, do_vhost},
 };
@@ -920,7 +973,9 @@ conf_free(struct nscell_conf *c)
 	free(c->namespace_conf);
 	free(c->server_root);
 	free(c->persist_dir);
+	free(c->seccomp_file);
 	for (i = 0; i < c->n_vhosts; i++) {
+		free(c->vhosts[i].seccomp_file);
 		free(c->vhosts[i].name);
 		free(c->vhosts[i].vh_root);
 		free(c->vhosts[i].conf_vh_add);
@@ -956,6 +1011,39 @@ conf_ns_enabled(const struct nscell_conf *c, const char *vhost)
 		return c->ns != CONF_NS_OFF;
 	/* vhost 0 or no block: the server level, where 0 means disabled */
 	return c->ns == CONF_NS_ON;
+}
+
+enum conf_sc
+conf_seccomp(const struct nscell_conf *c, const char *vhost,
+	     const char **file, const struct conf_vhost **vh,
+	     const struct tmpl_pos **pos)
+{
+	const struct conf_vhost *v = conf_vhost(c, vhost);
+
+	*file = NULL;
+	*vh = NULL;
+	*pos = NULL;
+	if (v && v->seccomp != CONF_SC_UNSET) {
+		*file = v->seccomp_file;
+		*vh = v;
+		*pos = &v->seccomp_pos;
+		return v->seccomp;
+	}
+	if (c->seccomp == CONF_SC_UNSET)
+		return CONF_SC_DEFAULT;
+	*file = c->seccomp_file;
+	*pos = &c->seccomp_pos;
+	return c->seccomp;
+}
+
+bool
+conf_userns_allowed(const struct nscell_conf *c, const char *vhost)
+{
+	const struct conf_vhost *v = conf_vhost(c, vhost);
+
+	if (v && v->allow_userns != CONF_FLAG_UNSET)
+		return v->allow_userns == CONF_FLAG_YES;
+	return c->allow_userns == CONF_FLAG_YES;
 }
 
 static char *

@@ -12,8 +12,11 @@
  *   namespaceConf $SERVER_ROOT/conf/ns.conf
  *   serverRoot /usr/local/lsws
  *   persistDir /var/lsns
+ *   seccomp default                    (default, off, or a FILE of changes)
+ *   allowUserNamespaces 0              (1: tenants may create user ns)
  *   vhost example.com {
  *       namespace 2
+ *       seccomp off                    (both also per vhost)
  *       vhRoot /srv/example.com
  *       namespaceConfVhAdd $VH_ROOT/ns.conf
  *       owner alice                    (only alice's sandboxes use it)
@@ -45,9 +48,28 @@ enum conf_ns {
 	CONF_NS_ON = 2,
 };
 
+/* seccomp: the filter of the sandboxed command (parser/scpolicy.h). */
+enum conf_sc {
+	CONF_SC_UNSET = 0,	/* vhost: inherit; server: default */
+	CONF_SC_DEFAULT,
+	CONF_SC_OFF,
+	CONF_SC_FILE,		/* the default list changed by a FILE */
+};
+
+/* A 0|1 setting that a vhost may leave to the server level. */
+enum conf_flag {
+	CONF_FLAG_UNSET = 0,
+	CONF_FLAG_NO,
+	CONF_FLAG_YES,
+};
+
 struct conf_vhost {
 	char *name;
 	enum conf_ns ns;	/* CONF_NS_UNSET when not written */
+	enum conf_sc seccomp;	/* CONF_SC_UNSET when not written */
+	char *seccomp_file;	/* CONF_SC_FILE: as written */
+	struct tmpl_pos seccomp_pos;	/* the seccomp line */
+	enum conf_flag allow_userns;	/* allowUserNamespaces */
 	char *vh_root;		/* NULL when not written */
 	char *conf_vh_add;	/* NULL when not written */
 	char *owner;		/* a user name or uid; NULL: anybody */
@@ -70,6 +92,10 @@ struct nscell_conf {
 	char *namespace_conf;	/* NULL: built-in default template */
 	char *server_root;	/* NULL when not written */
 	char *persist_dir;	/* CONF_DEFAULT_PERSIST when not written */
+	enum conf_sc seccomp;	/* CONF_SC_UNSET: the default list */
+	char *seccomp_file;	/* CONF_SC_FILE: as written */
+	enum conf_flag allow_userns;	/* UNSET: no */
+	struct tmpl_pos seccomp_pos;	/* the seccomp line */
 	struct conf_vhost *vhosts;
 	size_t n_vhosts;
 };
@@ -98,6 +124,18 @@ const struct conf_vhost *conf_vhost(const struct nscell_conf *c,
  * means disabled.  Returns true when namespaces are enabled. */
 bool conf_ns_enabled(const struct nscell_conf *c, const char *vhost);
 
+/* The seccomp setting for @vhost (NULL: the server level): the vhost
+ * block's if it has one, else the server's, else CONF_SC_DEFAULT.  For
+ * CONF_SC_FILE, *@file is the path as written (conf_expand_path() it with
+ * *@vh's vh_root when *@vh is not NULL) and *@pos where it was set. */
+enum conf_sc conf_seccomp(const struct nscell_conf *c, const char *vhost,
+			  const char **file, const struct conf_vhost **vh,
+			  const struct tmpl_pos **pos);
+
+/* allowUserNamespaces for @vhost (NULL: the server level): the vhost's if
+ * written, else the server's, else false. */
+bool conf_userns_allowed(const struct nscell_conf *c, const char *vhost);
+
 /* Expand a leading $SERVER_ROOT or (when @vh_root is not NULL) $VH_ROOT in
  * a template path named by the config, into a new string (malloc); NULL
  * with @err filled when the symbol is unset or the result is not absolute.
@@ -109,7 +147,7 @@ char *conf_expand_path(const char *path, const char *server_root,
 /* True if @name is a valid vhost name: one path component of
  * [A-Za-z0-9._-], 1..255 bytes, not "." or "..", not starting with '-',
  * and none of the names the persist store uses for its own files
- * ("lock", "record", "record.new", "used"). */
+ * ("lock", "record", "record.new", "used", "filter", "filter.new"). */
 bool conf_vhost_name_ok(const char *name);
 
 /* True if @pat is a valid passEnv entry: a variable name of the portable

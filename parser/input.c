@@ -142,7 +142,7 @@ input_vhost(const char *s, struct vhost_arg *out)
 	if (!why && !conf_vhost_name_ok(s))
 		why = "is not a vhost name (one path component of "
 		      "[A-Za-z0-9._-], not '.', '..', 'lock', 'record', "
-		      "'record.new' or 'used')";
+		      "'record.new', 'used', 'filter' or 'filter.new')";
 	if (why)
 		return why;
 	memcpy(out->name, s, len + 1);

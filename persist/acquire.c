@@ -25,25 +25,52 @@
 #include "sysutil.h"
 #include "testing.h"
 
-/* Join @r if it is the set this launch wants and it verifies. */
+static bool
+wants_filter(const struct sandbox_spec *spec)
+{
+	return spec->seccomp && !sc_policy_empty(spec->seccomp);
+}
+
+/* Join @r if it is the set this launch wants and it verifies.  @filter
+ * is the set's filter read with @r (filter_read() checked that it is
+ * @r's); it moves into @ns.  A set that should have one and has none is
+ * stale: it is rebuilt, never joined unfiltered. */
 static int
 join_record(const struct record *r, const struct sandbox_spec *spec,
-	    const struct persist_key *k, struct nsset *ns)
+	    const struct persist_key *k, struct nsset *ns,
+	    struct sc_bpf *filter)
 {
+	int rc;
+
 	if (r->uid != spec->id.uid || strcmp(r->vhost, spec->vhost) ||
 	    r->hash != k->hash || r->srchash != k->srchash ||
 	    r->userns != spec->userns)
 		return -ESTALE;
-	return persist_open_record(r, ns);
+	if (wants_filter(spec) && (!filter || !filter->len))
+		return -ESTALE;
+	rc = persist_open_record(r, ns);
+	if (rc == 0 && wants_filter(spec)) {
+		ns->filter = *filter;
+		filter->len = 0;
+		filter->insns = NULL;
+	}
+	return rc;
 }
 
 static int
 try_join(const struct store *s, const struct sandbox_spec *spec,
 	 const struct persist_key *k, struct nsset *ns, struct record *r)
 {
+	struct sc_bpf f = { 0 };
+	int rc;
+
 	if (record_read(s, r) < 0)
 		return -ESTALE;
-	return join_record(r, spec, k, ns);
+	if (wants_filter(spec))
+		filter_read(s->dir, r->hash, r->instance, &f);
+	rc = join_record(r, spec, k, ns, &f);
+	filter_free(&f);
+	return rc;
 }
 
 static int
@@ -73,7 +100,11 @@ publish(const struct store *s, const struct sandbox_spec *spec,
 		r.nsdev = st.st_dev;
 	}
 	kill_point("before-publish");
-	rc = record_write(s, &r);
+	/* The filter first: a join that reads the new record must find
+	 * it (and an old one is removed if this set has none). */
+	rc = filter_write(s->dir, r.hash, r.instance, &ns->filter);
+	if (rc == 0)
+		rc = record_write(s, &r);
 	kill_point("before-commit");
 	return rc < 0 ? rc : sandbox_commit(ns);
 }
@@ -119,7 +150,8 @@ persist_acquire(const struct sandbox_spec *spec,
 	*how = PERSIST_JOINED;
 	/* The common case: the record the launcher already read names a
 	 * current set that verifies; nothing is opened or locked here. */
-	if (!k->reload && k->hint && join_record(k->hint, spec, k, ns) == 0)
+	if (!k->reload && k->hint &&
+	    join_record(k->hint, spec, k, ns, k->hint_filter) == 0)
 		return 0;
 	r = store_open(k->persist_dir, spec->id.uid, spec->vhost, true, &s,
 		       err);

@@ -54,13 +54,30 @@ open_ns(pid_t pid, const char *name)
 	return fd < 0 ? -errno : fd;
 }
 
+/* In the new user namespace's first process, which has every capability
+ * there: no user namespace can be created below it (bubblewrap's
+ * --disable-userns).  The limit belongs to the namespace, so it holds for
+ * every process that ever runs in the set. */
+static bool
+close_nested_userns(void)
+{
+	int fd = open("/proc/sys/user/max_user_namespaces",
+		      O_WRONLY | O_CLOEXEC);
+	bool ok = fd >= 0 && write_all(fd, "0\n", 2) == 0;
+
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
 /* A user namespace mapping only the target uid and gid, owned by root and
- * kept by an fd; the helper that created it exits once the maps are set. */
+ * kept by an fd; the helper that created it exits once the maps are set,
+ * with status 0 only if it closed nested user namespaces when asked. */
 static int
-make_userns(uid_t uid, gid_t gid, int *out, struct ns_err *err)
+make_userns(uid_t uid, gid_t gid, bool nested, int *out, struct ns_err *err)
 {
 	char map[64];
-	int sync[2], r;
+	int sync[2], r, st = 0;
 	long pid;
 
 	if (pipe2(sync, O_CLOEXEC) < 0)
@@ -76,9 +93,10 @@ make_userns(uid_t uid, gid_t gid, int *out, struct ns_err *err)
 	}
 	if (pid == 0) {
 		char ch;
+		bool ok = nested || close_nested_userns();
 
 		close(sync[1]);
-		_exit(read(sync[0], &ch, 1) < 0);
+		_exit(read(sync[0], &ch, 1) < 0 || !ok);
 	}
 	close(sync[0]);
 	if (priv_userns_done() < 0 && r == 0)
@@ -102,10 +120,15 @@ make_userns(uid_t uid, gid_t gid, int *out, struct ns_err *err)
 	if (r == 0)
 		r = *out = open_ns((pid_t)pid, "user");
 	close(sync[1]);
-	waitpid((pid_t)pid, NULL, 0);
+	waitpid((pid_t)pid, &st, 0);
 	if (r < 0)
 		return ns_err_set(err, NULL, -r, "user namespace map: %s",
 			       strerror(-r));
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		close_fd(out);
+		return ns_err_set(err, NULL, EPERM, "user namespace: cannot "
+				  "set max_user_namespaces to 0 in it");
+	}
 	return 0;
 }
 
@@ -236,11 +259,15 @@ sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
 	 * persisted set's holder keeps it, as its fd 0, from before the set
 	 * is published (holder.c, committed()). */
 	if (r == 0 && spec->userns) {
-		r = make_userns(spec->id.uid, spec->id.gid, &out->fd[NS_USER],
-				err);
+		r = make_userns(spec->id.uid, spec->id.gid,
+				spec->nested_userns, &out->fd[NS_USER], err);
 		if (r == 0 && out->commit >= 0)
 			sent = send_fd(out->commit, 'u', out->fd[NS_USER]);
 	}
+	/* The command's filter, compiled while the holder builds; a
+	 * persisted set keeps it (acquire.c), joins only load it. */
+	if (r == 0 && spec->seccomp && !sc_policy_empty(spec->seccomp))
+		r = filter_compile(spec->seccomp, &out->filter, err);
 	if (tr[0] >= 0 && out->holder > 0)
 		forward_trace(tr[0], spec);
 	close_fd(&tr[0]);

@@ -20,6 +20,8 @@ nsset_init(struct nsset *s)
 		s->fd[i] = -1;
 	s->holder = 0;
 	s->commit = -1;
+	s->filter.len = 0;
+	s->filter.insns = NULL;
 }
 
 void
@@ -28,6 +30,7 @@ nsset_close(struct nsset *s)
 	for (int i = 0; i < NS_COUNT; i++)
 		close_fd(&s->fd[i]);
 	close_fd(&s->commit);
+	filter_free(&s->filter);
 }
 
 int

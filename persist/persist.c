@@ -270,7 +270,7 @@ persist_group_stamp(void)
 
 int
 persist_peek(const char *persist_dir, uid_t uid, const char *vhost,
-	     struct record *r)
+	     struct record *r, struct sc_bpf *filter)
 {
 	struct store s;
 	int rc;
@@ -279,6 +279,8 @@ persist_peek(const char *persist_dir, uid_t uid, const char *vhost,
 	if (rc < 0)
 		return rc;
 	rc = record_read(&s, r);
+	if (rc == 0 && filter)
+		filter_read(s.dir, r->hash, r->instance, filter);
 	store_close(&s);
 	return rc < 0 ? rc : (r->uid == uid ? 0 : -ESTALE);
 }

@@ -27,6 +27,8 @@ struct persist_key {
 	bool reload;		/* ~/.lsns_reload was there */
 	uint64_t group_stamp;	/* persist_group_stamp() */
 	const struct record *hint;	/* persist_peek()'s record, or NULL */
+	struct sc_bpf *hint_filter;	/* and its filter; moved into the
+					 * nsset on a join */
 	unsigned timeout_ms;	/* bound on the build-lock wait */
 	unsigned max_sets;	/* maxSetsPerUser; 0: no cap */
 };
@@ -56,9 +58,11 @@ int persist_source_hash(const struct tmpl *t,
 uint64_t persist_group_stamp(void);
 
 /* The published record of (@uid, @vhost), read without creating or
- * locking anything: what a join starts from.  -ENOENT when there is none. */
+ * locking anything: what a join starts from.  -ENOENT when there is none.
+ * With @filter, the record's seccomp filter too (len 0 when there is
+ * none for this record). */
 int persist_peek(const char *persist_dir, uid_t uid, const char *vhost,
-		 struct record *r);
+		 struct record *r, struct sc_bpf *filter);
 
 /* The groups cached in @r, if it was made while /etc/group had @stamp.
  * *groups is malloc'd.  -ESTALE when there is nothing usable. */

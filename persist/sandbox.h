@@ -8,6 +8,8 @@
  *                    capability and then only reaps orphans.  The builder
  *                    gets an nsset: one fd per namespace (plus a user
  *                    namespace mapping only the target ids, when asked).
+ *                    The command's seccomp filter is compiled meanwhile
+ *                    (filter.h) and returned with the nsset.
  *   sandbox_enter()  setns()es the calling process into an nsset (all but
  *                    the user namespace, which the command's process joins
  *                    last, in priv_drop, once nothing else needs root).
@@ -25,6 +27,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "filter.h"
 #include "template.h"
 
 enum ns_index { NS_MNT, NS_PID, NS_IPC, NS_UTS, NS_CGROUP, NS_USER, NS_COUNT };
@@ -33,6 +36,8 @@ struct nsset {
 	int fd[NS_COUNT];	/* -1 when not used */
 	pid_t holder;		/* pid 1 of the sandbox, in the host pid ns */
 	int commit;		/* persistent build: see sandbox_commit() */
+	struct sc_bpf filter;	/* the command's seccomp filter, to load
+				 * last before exec (len 0: none) */
 };
 
 /* Who the sandbox is for; resolved by the launcher before any namespace
@@ -52,6 +57,12 @@ struct sandbox_spec {
 	const char *vhost;		/* "" for the server level */
 	const char *persist_dir;	/* root-owned fallback for tmp */
 	bool userns;			/* create a user namespace */
+	bool nested_userns;		/* allowUserNamespaces 1; else
+					 * max_user_namespaces is 0 in the
+					 * set's user namespace */
+	const struct sc_policy *seccomp;	/* compiled into the set's
+						 * filter; NULL or empty:
+						 * none */
 	bool persistent;		/* holder outlives the builder once
 					 * committed; retires on SIGTERM */
 	const char *passwd;		/* $PASSWD text, NULL if unused */

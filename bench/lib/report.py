@@ -41,7 +41,10 @@ def load(data):
                 "median_ms": statistics.median(t), "min_ms": min(t),
                 "max_ms": max(t), "mean_ms": statistics.fmean(t),
                 "stddev_ms": statistics.stdev(t) if len(t) > 1 else 0.0,
-                "runs": len(t)}
+                "runs": len(t),
+                # hyperfine's means of the launches' user and system
+                # CPU time: what a loaded machine disturbs least.
+                "cpu_ms": (r.get("user", 0) + r.get("system", 0)) * 1e3}
         hf[name] = res
     conc = []
     for p in sorted(glob.glob(os.path.join(data, "conc-*.json"))):
@@ -139,6 +142,65 @@ class Report:
             r2 = self.ratio(self.med(s, a), self.med(s, b))
             md.append("| %s / %s | %s | %s |" % (
                 a, b, "%.2f" % r1 if r1 else "–", "%.2f" % r2 if r2 else "–"))
+
+    def seccomp(self, md):
+        md.append("\n### Join with and without the seccomp filter (issue 15), "
+                  "`/bin/true`, median ms (min–max)\n")
+        md.append("| Run | join, filter loaded | join, no filter "
+                  "(`seccomp off`, `allowUserNamespaces 1`) | difference | "
+                  "CPU time (user+system, mean ms): filter, none, "
+                  "difference |")
+        md.append("|---|---:|---:|---:|---:|")
+        deltas, cpu = [], []
+        for run, label in (("seccomp", "filter first"),
+                           ("seccomp-rev", "no filter first")):
+            on, off = (self.med(run, "join-filter"),
+                       self.med(run, "join-nofilter"))
+            c1, c2 = self.cell(run, "join-filter"), self.cell(run,
+                                                              "join-nofilter")
+            d = on - off if None not in (on, off) else None
+            if d is not None:
+                deltas.append(d)
+            try:
+                con = self.hf[run]["join-filter"]["cpu_ms"]
+                coff = self.hf[run]["join-nofilter"]["cpu_ms"]
+                cpu.append(con - coff)
+                ct = "%.3f, %.3f, %+.3f" % (con, coff, con - coff)
+            except KeyError:
+                ct = "–"
+            md.append("| %s | %s (%s) | %s (%s) | %s | %s |" % (
+                label, c1[0], c1[1], c2[0], c2[1],
+                "%+.3f" % d if d is not None else "–", ct))
+            if run not in self.hf:
+                self.missing.append("join with and without the filter (%s)"
+                                    % label)
+        md.append("\nThe filter: %s BPF instructions; the command's "
+                  "/proc/self/status with it: %s; without: %s." % (
+                      self.facts.get("seccomp_filter_insns", "?"),
+                      self.facts.get("seccomp_status_on", "?"),
+                      self.facts.get("seccomp_status_off", "?")))
+        md.append("\nThe join's extra work alone (`bench/lib/scload.c`: "
+                  "CPU time of the thread, in fresh children, median): "
+                  "reading the stored filter %s µs, the `seccomp(2)` call "
+                  "%s µs (fastest %s µs).  The call's cost is the kernel's: "
+                  "converting the program, JIT-compiling it and filling "
+                  "the action cache." % (
+                      self.facts.get("seccomp_read_us", "–"),
+                      self.facts.get("seccomp_load_us", "–"),
+                      self.facts.get("seccomp_load_min_us", "–")))
+        self.out["seccomp_join_delta_ms"] = deltas
+        self.out["seccomp_join_cpu_delta_ms"] = cpu
+        rd, ld = (self.fnum("seccomp_read_us"), self.fnum("seccomp_load_us"))
+        self.target("the filter's work in a join (read + `seccomp(2)`, "
+                    "CPU time, median)", (rd + ld) / 1e3
+                    if None not in (rd, ld) else None, "%.3f ms", "<=",
+                    0.05, "≤ 0.05 ms")
+        self.target("nscell join: filter loaded − no filter (mean of both "
+                    "orders)", statistics.fmean(deltas) if len(deltas) == 2
+                    else None, "%.3f ms", "<=", 0.05, "≤ 0.05 ms",
+                    note="orders: %s ms; CPU time: %s ms" % (
+                        ", ".join("%+.3f" % d for d in deltas),
+                        ", ".join("%+.3f" % d for d in cpu)))
 
     @staticmethod
     def fit(xs, ys, degree):
@@ -466,10 +528,12 @@ class Report:
         body = []
         # bench/run --only: sections not selected are "not run", neither
         # measured nor missing.
-        chosen = f.get("sections", "main,rss,binds,mounts,concurrent,users")
+        chosen = f.get("sections",
+                       "main,seccomp,rss,binds,mounts,concurrent,users")
         chosen = chosen.split(",")
         skipped = []
-        for name, fn in (("main", self.main_tables), ("binds", self.binds),
+        for name, fn in (("main", self.main_tables),
+                         ("seccomp", self.seccomp), ("binds", self.binds),
                          ("mounts", self.mounts),
                          ("concurrent", self.concurrent),
                          ("users", self.users), ("rss", self.rss)):

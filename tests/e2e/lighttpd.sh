@@ -328,6 +328,33 @@ echo "sapi=", PHP_SAPI, "\n";
 EOF
 }
 
+# A PHP application's everyday calls, under the seccomp filter nscell
+# loads (issue 15): a session, a file in /tmp, a child process, and the
+# resolution of localhost.
+app_php() {
+	cat <<'EOF'
+<?php
+header('Content-Type: text/plain');
+session_save_path('/tmp');
+session_start();
+$_SESSION['n'] = ($_SESSION['n'] ?? 0) + 1;
+echo "session_n=", $_SESSION['n'], "\n";
+$f = '/tmp/e2e-put-' . getmypid();
+$w = file_put_contents($f, "written");
+echo "put=", $w === false ? "failed" : file_get_contents($f), "\n";
+@unlink($f);
+$p = proc_open(['sh', '-c', 'echo child; id -u'],
+	       [1 => ['pipe', 'w'], 2 => ['pipe', 'w']], $pipes);
+$out = $p ? stream_get_contents($pipes[1]) : '';
+$rc = $p ? proc_close($p) : -1;
+echo "proc=", str_replace("\n", ",", trim($out)), " rc=", $rc, "\n";
+echo "dns=", gethostbyname('localhost'), "\n";
+preg_match('/^Seccomp:\s+(\d+)/m', file_get_contents('/proc/self/status'), $m);
+echo "seccomp=", $m[1] ?? '?', "\n";
+echo "max_userns=", trim((string)@file_get_contents('/proc/sys/user/max_user_namespaces')), "\n";
+EOF
+}
+
 inner_setup() {
 	local b u
 	trap inner_cleanup EXIT
@@ -390,11 +417,14 @@ vhost b.example {
 	namespaceConfVhAdd $CONF_DIR/b.example.tmpl
 }
 EOF
-	# b.example adds to the built-in template: php's configuration, and
-	# nobody in /etc/passwd.
+	# b.example adds to the built-in template: php's configuration,
+	# nobody in /etc/passwd, and (as the Debian template does) the hosts
+	# file and nsswitch.conf, for app.php's resolution of localhost.
 	cat >"$CONF_DIR/b.example.tmpl" <<EOF
 /etc/php,ro-bind-try
 \$PASSWD,nobody
+/etc/hosts,ro-bind-try
+/etc/nsswitch.conf,ro-bind-try
 EOF
 	chmod 0644 "$CONF_DIR/nscell.conf" "$CONF_DIR/b.example.tmpl"
 
@@ -410,6 +440,7 @@ EOF
 		probe_php | sed "s|SECRETPATH|$H/$UB/private/secret.txt|" |
 			put "$u" 0600 "${HOME_OF[$u]}/public_html/index.php" || return 1
 	done
+	app_php | put "$UB" 0644 "${HOME_OF[$UB]}/public_html/app.php" || return 1
 	install -d -o "$UB" -g "$UB" -m 0755 "$H/$UB/private" || return 1
 	SECRET=bob-secret-$RANDOM$RANDOM
 	echo "$SECRET" | put "$UB" 0644 "$H/$UB/private/secret.txt" || return 1
@@ -662,6 +693,18 @@ inner_main() {
 		'[ "$CODE" = 200 ] && [ "$(val uid)" = "${UID_OF[$UB]}" ] &&
 		 [ "$(val passwd_lines)" = 2 ] && [ "$(val secret)" = "$SECRET" ] ||
 		 why "$(ctx)"'
+	# --- a PHP application under the seccomp filter (issue 15)
+	get b.example /app.php -c "$W/jar" -b "$W/jar"
+	check "PHP app: session, file_put_contents to /tmp, proc_open, localhost resolved" eval \
+		'[ "$CODE" = 200 ] && [ "$(val session_n)" = 1 ] &&
+		 [ "$(val put)" = written ] &&
+		 [ "$(val proc)" = "child,${UID_OF[$UB]} rc=0" ] &&
+		 [ "$(val dns)" = 127.0.0.1 ] || why "$(ctx)"'
+	check "PHP app: php-cgi runs under the filter, no nested user namespaces" eval \
+		'[ "$(val seccomp)" = 2 ] && [ "$(val max_userns)" = 0 ] || why "$(ctx)"'
+	get b.example /app.php -c "$W/jar" -b "$W/jar"
+	check "PHP app: the session holds across requests" eval \
+		'[ "$CODE" = 200 ] && [ "$(val session_n)" = 2 ] || why "$(ctx)"'
 	bad=""
 	php_pids=$(pgrep -u "${UID_OF[$UA]}" '^php-cgi')
 	for p in $php_pids; do

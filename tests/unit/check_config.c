@@ -191,6 +191,32 @@ static const struct err_case err_cases[] = {
      "owner 'a/b' is not a user name or uid"},
     {"vhost a {\nowner\n}\n", 0, 2, 1, "missing value for owner"},
     {"vhost a {\nowner a\nowner b\n}\n", 0, 3, 1, "duplicate key 'owner'"},
+    {"seccomp\n", 0, 1, 1, "missing value for seccomp"},
+    {"seccomp on\n", 0, 1, 9,
+     "seccomp must be default, off or an absolute path"},
+    {"seccomp 'default x'\n", 0, 1, 9,
+     "seccomp must be default, off or an absolute path"},
+    {"seccomp rel/file\n", 0, 1, 9,
+     "seccomp must be default, off or an absolute path"},
+    {"seccomp default off\n", 0, 1, 17, "too many values for seccomp"},
+    {"seccomp off\nseccomp default\n", 0, 2, 1, "duplicate key 'seccomp'"},
+    {"seccomp $VH_ROOT/sc\n", 0, 1, 9,
+     "$VH_ROOT is not valid in namespaceConf"},
+    {"seccomp $X/sc\n", 0, 1, 9, "unknown symbol in '$X/sc'"},
+    {"vhost a {\nseccomp /a\nseccomp off\n}\n", 0, 3, 1,
+     "duplicate key 'seccomp'"},
+    {"vhost a {\n seccomp $VH_ROOT/a/$X\n}\n", 0, 2, 10,
+     "'$' is only allowed at the start of '$VH_ROOT/a/$X'"},
+    {"allowUserNamespaces\n", 0, 1, 1,
+     "missing value for allowUserNamespaces"},
+    {"allowUserNamespaces 2\n", 0, 1, 21,
+     "allowUserNamespaces must be 0 or 1"},
+    {"allowUserNamespaces yes\n", 0, 1, 21,
+     "allowUserNamespaces must be 0 or 1"},
+    {"allowUserNamespaces 0\nallowUserNamespaces 1\n", 0, 2, 1,
+     "duplicate key 'allowUserNamespaces'"},
+    {"vhost a {\nallowUserNamespaces 1 0\n}\n", 0, 2, 23,
+     "too many values for allowUserNamespaces"},
     {"minUid \"1\n", 0, 1, 8, "unterminated quote"},
     {"serverRoot '/a\n", 0, 1, 12, "unterminated quote"},
     {"serverRoot \"/a b\"x\n", 0, 1, 18, "text after closing quote"},
@@ -688,6 +714,7 @@ static const struct {
     {"example.com", true}, {"a", true},	      {"A-Z_0.9", true},
     {"...", true},	   {".hidden", true}, {"-x", false},
     {"lock", false},	   {"record", false}, {"record.new", false},
+    {"filter", false},	   {"filter.new", false},
     {"used", false},	   {"locks", true},   {"record.", true},
     {"", false},	   {".", false},      {"..", false},
     {"a/b", false},	   {"/", false},      {"a b", false},
@@ -876,6 +903,72 @@ START_TEST(test_env_name_ok)
 }
 END_TEST
 
+/* seccomp and allowUserNamespaces: parsed at both levels, a vhost's own
+ * value wins, the server's is inherited, the defaults are "default" and
+ * 0. */
+START_TEST(test_seccomp_settings)
+{
+	static const char text[] =
+		"seccomp /etc/nscell/sc.conf\n"
+		"allowUserNamespaces 1\n"
+		"vhost off {\n seccomp off\n allowUserNamespaces 0\n}\n"
+		"vhost file {\n seccomp $VH_ROOT/sc\n vhRoot /srv/f\n}\n"
+		"vhost dflt {\n seccomp default\n}\n"
+		"vhost none {\n}\n";
+	const struct conf_vhost *vh;
+	const struct tmpl_pos *pos;
+	struct nscell_conf c;
+	struct ns_err err;
+	const char *f;
+
+	ck_assert_int_eq(parse(&c, text, &err), 0);
+	ck_assert_int_eq(conf_seccomp(&c, NULL, &f, &vh, &pos), CONF_SC_FILE);
+	ck_assert_str_eq(f, "/etc/nscell/sc.conf");
+	ck_assert_ptr_null(vh);
+	ck_assert_uint_eq(pos->line, 1);
+	ck_assert(conf_userns_allowed(&c, NULL));
+	ck_assert_int_eq(conf_seccomp(&c, "off", &f, &vh, &pos), CONF_SC_OFF);
+	ck_assert(!conf_userns_allowed(&c, "off"));
+	ck_assert_int_eq(conf_seccomp(&c, "file", &f, &vh, &pos),
+			 CONF_SC_FILE);
+	ck_assert_str_eq(f, "$VH_ROOT/sc");
+	ck_assert_str_eq(vh->vh_root, "/srv/f");
+	ck_assert_uint_eq(pos->line, 8);
+	ck_assert_uint_eq(pos->col, 2);
+	ck_assert(conf_userns_allowed(&c, "file"));
+	ck_assert_int_eq(conf_seccomp(&c, "dflt", &f, &vh, &pos),
+			 CONF_SC_DEFAULT);
+	ck_assert_int_eq(conf_seccomp(&c, "none", &f, &vh, &pos),
+			 CONF_SC_FILE);
+	ck_assert_int_eq(conf_seccomp(&c, "unknown", &f, &vh, &pos),
+			 CONF_SC_FILE);
+	conf_free(&c);
+
+	/* Nothing written: the default list, no user namespaces. */
+	ck_assert_int_eq(parse(&c, "vhost a {\n}\n", &err), 0);
+	ck_assert_int_eq(conf_seccomp(&c, NULL, &f, &vh, &pos),
+			 CONF_SC_DEFAULT);
+	ck_assert_ptr_null(f);
+	ck_assert_ptr_null(pos);
+	ck_assert_int_eq(conf_seccomp(&c, "a", &f, &vh, &pos),
+			 CONF_SC_DEFAULT);
+	ck_assert(!conf_userns_allowed(&c, NULL));
+	ck_assert(!conf_userns_allowed(&c, "a"));
+	conf_free(&c);
+
+	/* The server says off, a vhost may turn it back on. */
+	ck_assert_int_eq(parse(&c, "seccomp off\nallowUserNamespaces 0\n"
+			       "vhost a {\nseccomp default\n"
+			       "allowUserNamespaces 1\n}\n", &err), 0);
+	ck_assert_int_eq(conf_seccomp(&c, NULL, &f, &vh, &pos), CONF_SC_OFF);
+	ck_assert_int_eq(conf_seccomp(&c, "a", &f, &vh, &pos),
+			 CONF_SC_DEFAULT);
+	ck_assert(!conf_userns_allowed(&c, NULL));
+	ck_assert(conf_userns_allowed(&c, "a"));
+	conf_free(&c);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -899,6 +992,7 @@ config_suite(void)
 	tcase_add_loop_test(tc, test_persist_normalise, 0,
 			    ARRAY_LEN(persist_cases));
 	tcase_add_test(tc, test_caller_names);
+	tcase_add_test(tc, test_seccomp_settings);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("ns_enabled");

@@ -77,6 +77,7 @@ END_TEST
 
 static const char *const bad_vhosts[] = {
 	"/x", "a/b", "..", ".", "-x", "lock", "record", "record.new", "used",
+	"filter", "filter.new",
 	"a@b", "a b", "\xc3\xa9",
 };
 
