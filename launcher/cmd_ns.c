@@ -59,6 +59,8 @@ parse(int argc, char **argv, struct launch_opts *o, char **one)
 	o->cmd = argv[optind] ? argv + optind : one;
 	/* Root's environment (its HOME, its tokens) is not the tenant's. */
 	o->login_env = true;
+	/* An admin debugging a tenant sees all of the set's processes. */
+	o->whole_set = true;
 	if (!raw.user)
 		raw.user = "nobody";
 	gate_args(&raw, o);

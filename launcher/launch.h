@@ -17,6 +17,8 @@ struct launch_opts {
 	struct path_arg tmpl, vtmpl, dir;	/* "": not given */
 	bool verbose, oneshot, check;
 	bool login_env;			/* cmd_ns: a login environment */
+	bool whole_set;			/* cmd_ns: /proc shows the set's
+					 * processes, not only its own */
 	char **cmd;
 };
 

@@ -161,6 +161,7 @@ struct child_args {
 	const sigset_t *mask;
 	int parent;
 	int userns;
+	bool sandboxed;		/* in a set's namespaces */
 };
 
 /* Drop for good, scope abstract sockets, and execute: never returns. */
@@ -168,8 +169,14 @@ static void __attribute__((noreturn))
 child_main(const struct child_args *a)
 {
 	struct launch *L = a->L;
+	struct ns_err err = { .code = 0 };
 	int r;
 
+	/* Still root, in the set's pid namespace (forked after the setns):
+	 * cmd_ns's own view of /proc (persist/adminproc.c). */
+	if (L->o.whole_set && a->sandboxed &&
+	    sandbox_unhide_procs(&L->ops, &err) < 0)
+		die_err(&err);
 	r = priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
 		      a->userns);
 	if (r < 0)
@@ -245,7 +252,7 @@ launch_run(struct launch *L, char **envp)
 	if (parent < 0)
 		die("pidfd_open: %s", strerror(errno));
 	child = spawn_command(&(struct child_args){ L, env, &mask, parent,
-						    ns.fd[NS_USER] });
+						    ns.fd[NS_USER], enabled });
 	if (child < 0)
 		die("clone: %s", strerror(errno));
 	close(parent);

@@ -84,4 +84,10 @@ int sandbox_commit(struct nsset *s);
  * the caller's root and cwd are the sandbox's. */
 int sandbox_enter(const struct nsset *s, struct ns_err *err);
 
+/* For cmd_ns's command, after sandbox_enter() and in the set's pid
+ * namespace (persist/adminproc.c): a mount namespace of its own in which
+ * each procfs of the template shows every process of the set, not only
+ * those of this launch. */
+int sandbox_unhide_procs(const struct tmpl *ops, struct ns_err *err);
+
 #endif

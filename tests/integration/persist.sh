@@ -1325,6 +1325,34 @@ t_cmdns_joins_users_set() {
 	reset_user nsct_a
 }
 
+# An admin's cmd_ns -s VHOST -- ps ax lists what other launches run in the
+# user's set (issue 12); a launch's own view is unchanged: nscell's ps
+# there lists its own processes only (hidepid and a Landlock domain per
+# launch, persist/adminproc.c).
+t_cmdns_ps_shows_set() {
+	local u=nsct_a reaper sl
+	command -v ps >/dev/null || skip "no ps (procps) on the host" || return
+	reset_user "$u"
+	ONESHOT=()
+	spawn "$u" -s plain -f "$TD/pers.tmpl" -- sleep 67
+	reaper=$SPAWN_REAPER
+	sl=$(wait_child_comm "$SPAWN_PID" sleep) || fail "no sleep" || return
+	nsc "$u" -s plain -f "$TD/pers.tmpl" -- ps ax -o args=
+	expect_rc 0 && out_has '^ps ax' && out_lacks 'sleep' ||
+		fail "a launch's ps: $(ctx)" || return
+	cmdns -u "$u" -s plain -f "$TD/pers.tmpl" -- ps ax -o pid=,args=
+	expect_rc 0 && out_has '^ *[0-9]+ sleep 67$' && out_has '^ *1 ' ||
+		fail "cmd_ns's ps: $(ctx)" || return
+	# The other launch's environment stays its own (ptrace access).
+	cmdns -u "$u" -s plain -f "$TD/pers.tmpl" -- sh -c \
+		'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = sleep ] && exec cat $p/environ; done; echo nosleep'
+	[ "$RC" != 0 ] && ! grep -q HOME <<<"$OUT" ||
+		fail "cmd_ns read the other launch's environ: $(ctx)" || return
+	kill -KILL "$sl"
+	wait "$reaper" 2>/dev/null
+	reset_user "$u"
+}
+
 # The same python TIOCSTI under script(1): succeeds as the user outside any
 # sandbox (control), fails under cmd_ns (new session, no controlling tty).
 t_cmdns_tiocsti_fails() {
@@ -1415,6 +1443,7 @@ suite_tests() {
 	run_test "200 users persisted: host mountinfo +0 lines" t_mounts_200_users
 	run_test "cmd_ns: runs a command as the user" t_cmdns_runs_command
 	run_test "cmd_ns: joins the set nscell built" t_cmdns_joins_users_set
+	run_test "cmd_ns -s: ps ax shows the set's processes; a launch's ps only its own" t_cmdns_ps_shows_set
 	run_test "cmd_ns: TIOCSTI fails inside (succeeds outside, control)" t_cmdns_tiocsti_fails
 	run_test "cmd_ns -c: 125, cgroups are not supported yet" t_cmdns_cgroups_refused
 	run_test "cmd_ns: root only" t_cmdns_root_only
