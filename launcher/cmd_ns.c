@@ -35,6 +35,26 @@ usage(int code)
 	_exit(code);
 }
 
+static void __attribute__((noreturn))
+version(void)
+{
+	dprintf(STDOUT_FILENO, "cmd_ns (nscell) %s\n", NSCELL_VERSION);
+	_exit(0);
+}
+
+/* -h, --help and --version work for anybody; the rest is root's. */
+static void
+early_options(int argc, char **argv)
+{
+	for (int i = 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--");
+	     i++) {
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			usage(0);
+		if (!strcmp(argv[i], "--version"))
+			version();
+	}
+}
+
 static void
 parse(int argc, char **argv, struct launch_opts *o, char **one)
 {
@@ -61,8 +81,7 @@ parse(int argc, char **argv, struct launch_opts *o, char **one)
 		case 'v': o->verbose = true; break;
 		case 'c': die("cgroups are not supported yet");
 		case 'h': usage(0); break;
-		case 'V': dprintf(STDOUT_FILENO, "cmd_ns (nscell) %s\n",
-				  NSCELL_VERSION); _exit(0);
+		case 'V': version();
 		default:
 			dprintf(STDERR_FILENO, "nscell: cmd_ns: unknown option "
 				"or missing argument: %s\n", argv[optind - 1]);
@@ -87,6 +106,7 @@ main(int argc, char **argv, char **envp)
 
 	if (argc < 1 || !argv[0])
 		_exit(EXIT_NSCELL);
+	early_options(argc, argv);
 	if (getuid() != 0)
 		die("cmd_ns: only root may enter other users' sandboxes");
 	launch_start();
