@@ -107,6 +107,26 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 	return 0;
 }
 
+/* The set's directory, opened (created) and locked; walked again while
+ * a concurrent removal (store_remove_set) takes it away under us. */
+static int
+open_locked(const struct sandbox_spec *spec, const struct persist_key *k,
+	    struct store *s, struct ns_err *err)
+{
+	int r = -ESTALE;
+
+	for (int tries = 0; r == -ESTALE && tries < 8; tries++) {
+		if (tries)
+			store_close(s);
+		r = store_open(k->persist_dir, spec->id.uid, spec->vhost, true,
+			       s, err);
+		if (r < 0)
+			return r;
+		r = store_lock(s, k->timeout_ms);
+	}
+	return r;
+}
+
 int
 persist_acquire(const struct sandbox_spec *spec,
 		const struct persist_key *k, struct nsset *ns,
@@ -133,6 +153,12 @@ persist_acquire(const struct sandbox_spec *spec,
 	    try_join(&s, spec, k, ns, &cur) == 0)
 		goto out;
 	r = store_lock(&s, k->timeout_ms);
+	if (r == -ESTALE) {
+		store_close(&s);
+		r = open_locked(spec, k, &s, err);
+		if (r < 0 && s.dir < 0)
+			return r;
+	}
 	if (r < 0) {
 		ns_err_set(err, NULL, -r, "waiting for the build lock of uid %u: %s",
 			(unsigned)spec->id.uid, r == -ETIMEDOUT ?
