@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "env.h"
@@ -41,6 +42,7 @@ fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
 		.persistent = !L->o.oneshot,
 		.verbose_fd = L->o.verbose ? STDERR_FILENO : -1,
 		.debug_fd = log_debug_fd,
+		.store_dir = -1,
 	};
 	if (sandbox_kernel_ok(err) < 0 ||
 	    ident_pwfiles(&L->ops, &L->id, &passwd, &group, err) < 0)
@@ -87,6 +89,23 @@ resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 	return false;
 }
 
+/* idleTimeout: retire the sets unused that long, at most once a minute
+ * and by one launch at a time (persist/lifecycle.c); the others pay one
+ * stat(). */
+static void
+expire_idle(struct launch *L)
+{
+	int fd = persist_expire_due(L->conf.persist_dir, L->conf.idle_timeout,
+				    time(NULL));
+
+	if (fd < 0)
+		return;
+	if (persist_expire(L->conf.persist_dir, L->conf.idle_timeout,
+			   time(NULL), NULL) < 0)
+		debugf("expiring idle sets failed");
+	close(fd);
+}
+
 /* Join the persisted set, or build one (persisted, or one-shot with -n),
  * and enter it.  Returns the set's lock file for persist_note_used(), or
  * -1 (one-shot). */
@@ -101,8 +120,12 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 	bool have_rec, cached;
 	int r, used;
 
-	/* The published record, read once: its groups, and the set to join. */
-	have_rec = !L->o.oneshot &&
+	/* In use from now on: never retired as idle under us.  Then the
+	 * published record, read once: its groups, and the set to join. */
+	used = L->o.oneshot ? -1 : persist_hold(L->conf.persist_dir,
+						 L->id.uid, L->o.vhost.name);
+	expire_idle(L);
+	have_rec = used >= 0 &&
 		persist_peek(L->conf.persist_dir, L->id.uid,
 			     L->o.vhost.name, &rec) == 0;
 	cached = resolve_groups(L, have_rec ? &rec : NULL, stamp);
@@ -120,7 +143,10 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 			.persist_dir = spec.persist_dir,
 			.hash = spec_hash(&spec),
 			.srchash = srchash,
-			.reload = persist_reload_requested(&spec.id),
+			/* A set being retired is not joined, even through
+			 * a record read before its removal. */
+			.reload = persist_reload_requested(&spec.id) ||
+				used == -2,
 			.group_stamp = stamp,
 			.hint = have_rec ? &rec : NULL,
 			.timeout_ms = LOCK_TIMEOUT_MS,
@@ -139,10 +165,10 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 		die_err(&err);
 	free((char *)spec.passwd);
 	free((char *)spec.group);
-	/* Opened while the store's path still resolves: entering the
-	 * sandbox changes our root. */
-	used = spec.persistent ? persist_open_used(spec.persist_dir,
-						   L->id.uid, spec.vhost) : -1;
+	/* A set this launch built, or found by the lock: held now, while
+	 * the store's path still resolves (entering changes our root). */
+	if (spec.persistent && used < 0)
+		used = persist_hold(spec.persist_dir, L->id.uid, spec.vhost);
 	if (sandbox_enter(ns, &err) < 0)
 		die_err(&err);
 	debugf("%s the sandbox (holder pid %d)", how == PERSIST_JOINED ?

@@ -83,11 +83,13 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 	     const struct persist_key *k, struct nsset *ns,
 	     struct ns_err *err)
 {
+	struct sandbox_spec sp = *spec;
 	struct record old;
 	bool have_old = record_read(s, &old) == 0;
 	int r;
 
-	r = sandbox_build(spec, ns, err);
+	sp.store_dir = s->dir;
+	r = sandbox_build(&sp, ns, err);
 	if (r < 0)
 		return r;
 	/* Retire the old set before the new one is published: a builder

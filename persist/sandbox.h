@@ -58,6 +58,11 @@ struct sandbox_spec {
 	const char *group;		/* $GROUP text, NULL if unused */
 	int verbose_fd;			/* -v: one line per op, else -1 */
 	int debug_fd;			/* /lsnsdebug, else -1 */
+	int store_dir;			/* persistent: the set's store
+					 * directory, which the holder keeps
+					 * as its fd 1 (unmount_ns finds by
+					 * it the sets of its persistDir that
+					 * no record names); else -1 */
 };
 
 void nsset_init(struct nsset *s);
