@@ -224,8 +224,14 @@ persist_holder_alive(const struct record *r)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)r->holder);
-	return r->holder > 0 && stat(path, &st) == 0 &&
-		st.st_ino == r->ino[NS_PID] && st.st_dev == r->nsdev;
+	if (r->holder <= 0 || stat(path, &st) < 0 ||
+	    st.st_ino != r->ino[NS_PID] || st.st_dev != r->nsdev)
+		return false;
+	/* An exited holder nobody has reaped yet (its parent is pid 1,
+	 * which need not reap) still shows its pid namespace, but no longer
+	 * its mount namespace. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)r->holder);
+	return stat(path, &st) == 0;
 }
 
 int
