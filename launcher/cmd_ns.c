@@ -93,6 +93,7 @@ parse(int argc, char **argv, struct launch_opts *o, char **one)
 	o->login_env = true;
 	/* An admin debugging a tenant sees all of the set's processes. */
 	o->whole_set = true;
+	o->program = "cmd_ns";
 	if (!raw.user)
 		raw.user = "nobody";
 	gate_args(&raw, o);

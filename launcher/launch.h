@@ -19,6 +19,8 @@ struct launch_opts {
 	bool login_env;			/* cmd_ns: a login environment */
 	bool whole_set;			/* cmd_ns: /proc shows the set's
 					 * processes, not only its own */
+	const char *program;		/* the launch log's name; NULL:
+					 * "nscell" */
 	char **cmd;
 };
 

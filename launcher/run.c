@@ -21,6 +21,7 @@
 #include "exec.h"
 #include "landlock.h"
 #include "launch.h"
+#include "launchlog.h"
 #include "log.h"
 #include "priv.h"
 #include "persist.h"
@@ -171,6 +172,8 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 		used = persist_hold(spec.persist_dir, L->id.uid, spec.vhost);
 	if (sandbox_enter(ns, &err) < 0)
 		die_err(&err);
+	launchlog_set(how == PERSIST_JOINED ? "joined" : spec.persistent ?
+		      "built" : "one-shot");
 	debugf("%s the sandbox (holder pid %d)", how == PERSIST_JOINED ?
 	       "joined" : "built and entered", (int)ns->holder);
 	if (L->o.verbose)
@@ -266,11 +269,13 @@ launch_run(struct launch *L, char **envp)
 	env = command_env(L, envp);
 	if (!env)
 		die("environment: %s", strerror(errno));
+	launchlog_open(L, L->o.program ? L->o.program : "nscell");
 	nsset_init(&ns);
 	if (enabled) {
 		used = acquire_sandbox(L, &ns);
 	} else {
 		debugf("namespaces disabled by the configuration");
+		launchlog_set("none");
 		resolve_groups(L, NULL, 0);
 	}
 	exec_block_signals(&mask);
@@ -287,5 +292,6 @@ launch_run(struct launch *L, char **envp)
 		die("cannot drop the monitor's capabilities");
 	status = exec_monitor(child);
 	persist_note_used(used);
+	launchlog_done(status);
 	return status;
 }

@@ -1431,6 +1431,135 @@ time.sleep(30)'
 		[ ! -e "$(set_dir "$u")" ] || fail "dead holder: $(ctx)"
 }
 
+# ----------------------------------------------------- the launch log ---
+
+LOGD_PID=""
+
+# A private /dev/log for this suite's mount namespace (private already):
+# an overlay over /dev whose upper layer is ours, the host's submounts
+# bound back, and tests/integration/helpers/syslogd.py reading the socket
+# into $T/syslog.  The host has no /dev/log of its own to borrow.
+log_setup() {
+	local m
+	mkdir -p "$T/devov" "$T/odev" &&
+		mount -t tmpfs -o mode=0755,size=4m nscell-it-dev "$T/devov" &&
+		mkdir "$T/devov/u" "$T/devov/w" &&
+		mount --rbind /dev "$T/odev" &&
+		mount -t overlay -o "lowerdir=/dev,upperdir=$T/devov/u,workdir=$T/devov/w" \
+			nscell-it-dev /dev || return 1
+	for m in pts shm mqueue hugepages; do
+		if mountpoint -q "$T/odev/$m"; then
+			mount --rbind "$T/odev/$m" "/dev/$m" || return 1
+		fi
+	done
+	: >"$T/syslog"
+	python3 "$DEFAULT_SRC/tests/integration/helpers/syslogd.py" /dev/log \
+		"$T/syslog" &
+	LOGD_PID=$!
+	wait_for_file_line "$T/syslog" ready
+}
+
+log_teardown() {
+	if [ -n "$LOGD_PID" ]; then
+		kill "$LOGD_PID" 2>/dev/null
+		wait "$LOGD_PID" 2>/dev/null
+		LOGD_PID=""
+	fi
+	if awk '$1 == "nscell-it-dev" && $2 == "/dev" { f = 1 } END { exit !f }' \
+		/proc/self/mounts; then
+		umount -R /dev
+	fi
+	umount -R "$T/odev" 2>/dev/null
+	umount "$T/devov" 2>/dev/null
+	rmdir "$T/odev" "$T/devov" 2>/dev/null
+	[ ! -e /dev/log ] || echo "# /dev/log is still there" >&2
+}
+
+log_lines() {	# log_lines UID: the launch lines of a target uid
+	grep " uid=$1 " "$T/syslog"
+}
+
+# Age the launch log's shared counter of UID by one minute, as if the
+# next launch came in the next minute (the file is root's, in persistDir).
+age_rate() {
+	python3 -c '
+import mmap, struct, sys
+f = open(sys.argv[1], "r+b")
+m = mmap.mmap(f.fileno(), 0)
+off = (int(sys.argv[2]) % 4096) * 16
+state, = struct.unpack_from("<Q", m, off)
+struct.pack_into("<Q", m, off, state - (1 << 32))
+' "$T/lsns/lograte" "$1"
+}
+
+# One line per launch, as nscell(1) says: caller, target, vhost, how the
+# set was had, status, duration, the escaped command line; never the
+# environment; a launch that fails after its start too; launchLogRate
+# per user and minute, with a count of the lines not written.
+t_launch_log() {
+	local a=nsct_a b=nsct_b ua=${UID_OF[nsct_a]} ub=${UID_OF[nsct_b]} got want i miss
+	command -v python3 >/dev/null || skip "no python3 for the syslog receiver" || return
+	reset_user "$a"
+	reset_user "$b"
+	log_setup || { log_teardown; fail "no private /dev/log"; return 1; }
+	CONF_DIRTY=1
+	std_conf "launchLogRate 6"
+	printf '%s\n' "$T/no-such-dir /x,ro-bind" | mkb missing
+	ONESHOT=()
+	EXTRA_ENV=(SECRET_TOKEN=hunter2)
+	nsc "$a" -s plain -f "$TD/pers.tmpl" -- true
+	nsc "$a" -s plain -f "$TD/pers.tmpl" -- sh -c 'exit 3'
+	ONESHOT=(-n)
+	nsc "$a" -f "$TD/pers.tmpl" -- printf '%s' 'a b' '"q"' "$(printf 'x\ty')" \
+		"caf$(printf '\303\251')" '\'
+	nsc "$a" -f "$TD/pers.tmpl" -- no-such-command
+	nsc "$a" -f "$TD/missing.tmpl" -- true
+	expect_rc 125 || { log_teardown; return 1; }
+	# The same message as on stderr, escaped.
+	miss=$(sed 's/^nscell: //; s/ /\\x20/g; s/"/\\x22/g' <<<"$ERR")
+	cmdns -u "$a" -s plain -f "$TD/pers.tmpl" -- true
+	# Past the rate (6 a minute): not written.
+	for ((i = 0; i < 4; i++)); do
+		nsc "$a" -f "$TD/pers.tmpl" -- true
+	done
+	# Another user has its own count.
+	nsc "$b" -f "$TD/pers.tmpl" -- true
+	sleep 0.3
+	got=$(log_lines "$ua" | sed -E 's/^<([0-9]+)>[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} ([a-z_]+)\[[0-9]+\]: /<\1> \2: /; s/ ms=[0-9]+ / ms=N /')
+	want="<86> nscell: launch caller=$ua user=$a uid=$ua vhost=plain set=built status=0 ms=N cmd=\"true\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=plain set=joined status=3 ms=N cmd=\"sh -c exit\\x203\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=- set=one-shot status=0 ms=N cmd=\"printf %s a\\x20b \\x22q\\x22 x\\x09y caf\\xc3\\xa9 \\x5c\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=- set=one-shot status=127 ms=N cmd=\"no-such-command\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=- set=- status=125 ms=N cmd=\"true\" error=\"$miss\"
+<86> cmd_ns: launch caller=0 user=$a uid=$ua vhost=plain set=joined status=0 ms=N cmd=\"true\""
+	if [ "$got" != "$want" ]; then
+		fail "launch lines of uid $ua:
+$got
+want:
+$want"
+	fi
+	[ "$(log_lines "$ub" | grep -c .)" = 1 ] || fail "uid $ub: $(log_lines "$ub")"
+	! grep -q hunter2 "$T/syslog" || fail "the environment was logged"
+	# A new minute: the first line says how many were not written.
+	age_rate "$ua" || fail "cannot age the rate counter"
+	nsc "$a" -f "$TD/pers.tmpl" -- true
+	sleep 0.3
+	grep -Eq "nscell\[[0-9]+\]: launch uid=$ua: 4 lines not written in the last minutes \(launchLogRate 6\)$" "$T/syslog" &&
+		[ "$(log_lines "$ua" | grep -c 'set=one-shot status=0')" = 2 ] ||
+		fail "after the minute: $(tail -n 3 "$T/syslog")"
+	# The facility, and no log at all with launchLogRate 0.
+	std_conf "launchLogRate 6" "logFacility local3"
+	nsc "$b" -f "$TD/pers.tmpl" -- id
+	std_conf "launchLogRate 0"
+	nsc "$b" -f "$TD/pers.tmpl" -- false
+	sleep 0.3
+	got=$(log_lines "$ub" | sed -n 's/^<\([0-9]*\)>.*cmd="\([a-z]*\)"$/\1 \2/p' | tr '\n' ' ')
+	[ "$got" = "86 true 158 id " ] || fail "facility and rate 0: '$got'"
+	log_teardown
+	std_conf
+	reset_user "$a"
+}
+
 wait_for_file_line() {	# wait_for_file_line FILE LINE
 	local i
 	for ((i = 0; i < 100; i++)); do
@@ -1673,6 +1802,7 @@ suite_tests() {
 	run_test "unmount_ns: holders no record names, of this persistDir only" t_unmount_unrecorded
 	run_test "idleTimeout: the next launch retires idle sets, not busy or its own" t_idle_expiry_by_launch
 	run_test "unmount_ns --expire: idle sets, not held ones; dead holders' records" t_unmount_expire
+	run_test "launch log: one line per launch, escaped, no environment, rate-limited" t_launch_log
 	run_test "200 users persisted: host mountinfo +0 lines" t_mounts_200_users
 	run_test "cmd_ns: runs a command as the user" t_cmdns_runs_command
 	run_test "cmd_ns: joins the set nscell built" t_cmdns_joins_users_set
