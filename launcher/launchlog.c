@@ -219,7 +219,10 @@ launchlog_open(struct launch *L, const char *program)
 	lg.program = program;
 	lg.pid = getpid();
 	lg.facility = L->conf.log_facility;
-	if (!rate_ok(L->conf.persist_dir, L->id.uid, L->conf.launch_log_rate,
+	/* Root's own launches (cmd_ns, root's nscell -u) are the admin's:
+	 * always written, and not counted against the tenant. */
+	if (L->caller.uid != 0 &&
+	    !rate_ok(L->conf.persist_dir, L->id.uid, L->conf.launch_log_rate,
 		     &dropped))
 		return;
 	lg.sock = connect_log(&lg.stream);
