@@ -26,6 +26,49 @@ launch_start(void)
 		die("cannot set up nscell's privileges: %s", strerror(-r));
 }
 
+/* The config is root's: root-owned, not group/other-writable; read, or
+ * NULL when there is none. */
+static char *
+read_config(size_t *len)
+{
+	struct ns_err err = { .code = 0 };
+	char *buf = NULL;
+	int r;
+
+	r = file_load(NSCELL_CONF_PATH, true, (uid_t)-1, (gid_t)-1,
+		      CONF_MAX_FILE, &buf, len, &err);
+	if (r == -ENOENT) {
+		debugf("no %s: defaults", NSCELL_CONF_PATH);
+		return NULL;
+	}
+	if (r < 0)
+		die_err(&err);
+	return buf;
+}
+
+void
+launch_load_config_lenient(struct launch *L)
+{
+	struct ns_err err = { .code = 0 };
+	size_t len = 0;
+	char *buf;
+	int bad;
+
+	if (conf_init(&L->conf) < 0)
+		die("out of memory");
+	buf = read_config(&len);
+	if (!buf)
+		return;
+	bad = conf_parse_lenient(&L->conf, NSCELL_CONF_PATH, buf, len, &err);
+	free(buf);
+	if (bad > 0)
+		dprintf(STDERR_FILENO, "nscell: warning: %s:%u:%u: %s (%d "
+			"error%s; the other lines are used: persistDir %s)\n",
+			err.pos.file ? err.pos.file : NSCELL_CONF_PATH,
+			err.pos.line, err.pos.col, err.msg, bad,
+			bad == 1 ? "" : "s", L->conf.persist_dir);
+}
+
 void
 launch_load_config(struct launch *L)
 {

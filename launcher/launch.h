@@ -18,6 +18,10 @@ struct launch_opts {
 	struct path_arg tmpl, vtmpl, dir;	/* "": not given */
 	bool verbose, oneshot, check;
 	bool login_env;			/* cmd_ns: a login environment */
+	bool whole_set;			/* cmd_ns: /proc shows the set's
+					 * processes, not only its own */
+	const char *program;		/* the launch log's name; NULL:
+					 * "nscell" */
 	char **cmd;
 };
 
@@ -46,6 +50,9 @@ struct launch {
 /* First in main: priv_start(), or exit 125. */
 void launch_start(void);
 void launch_load_config(struct launch *L);
+/* unmount_ns: the same, but a syntax error is a warning on stderr and the
+ * other lines are used (parser/config.h: conf_parse_lenient). */
+void launch_load_config_lenient(struct launch *L);
 /* Caller, target and policy; --check drops to the caller here. */
 void launch_identify(struct launch *L);
 void launch_templates(struct launch *L);

@@ -14,6 +14,7 @@
 #include "sysutil.h"
 
 int log_debug_fd = -1;
+void (*log_on_die)(const char *msg);
 
 /* Every diagnostic is one line: a name from argv or a file (a vhost, a
  * path) must not be able to forge a second "nscell: ..." line. */
@@ -38,6 +39,8 @@ die_code(int code, const char *fmt, ...)
 	one_line(msg);
 	dprintf(STDERR_FILENO, "nscell: %s\n", msg);
 	debugf("fatal: %s", msg);
+	if (log_on_die)
+		log_on_die(msg);
 	_exit(code);
 }
 

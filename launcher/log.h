@@ -12,6 +12,10 @@
 /* -1 when off; else /lsnsdebug's target (stderr or a root-owned file). */
 extern int log_debug_fd;
 
+/* Called by die() with its message before it exits, when set (the launch
+ * log's line for a launch that failed, launchlog.c). */
+extern void (*log_on_die)(const char *msg);
+
 /* Turn on tracing if /lsnsdebug exists and is owned by root.  Call while
  * still root, before any namespace work. */
 void log_init(void);

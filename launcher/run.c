@@ -14,12 +14,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "env.h"
 #include "exec.h"
 #include "landlock.h"
 #include "launch.h"
+#include "launchlog.h"
 #include "log.h"
 #include "priv.h"
 #include "persist.h"
@@ -41,6 +43,7 @@ fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
 		.persistent = !L->o.oneshot,
 		.verbose_fd = L->o.verbose ? STDERR_FILENO : -1,
 		.debug_fd = log_debug_fd,
+		.store_dir = -1,
 	};
 	if (sandbox_kernel_ok(err) < 0 ||
 	    ident_pwfiles(&L->ops, &L->id, &passwd, &group, err) < 0)
@@ -93,6 +96,23 @@ resolve_groups(struct launch *L, const struct record *rec, uint64_t stamp)
 	return false;
 }
 
+/* idleTimeout: retire the sets unused that long, at most once a minute
+ * and by one launch at a time (persist/lifecycle.c); the others pay one
+ * stat(). */
+static void
+expire_idle(struct launch *L)
+{
+	int fd = persist_expire_due(L->conf.persist_dir, L->conf.idle_timeout,
+				    time(NULL));
+
+	if (fd < 0)
+		return;
+	if (persist_expire(L->conf.persist_dir, L->conf.idle_timeout,
+			   time(NULL), NULL) < 0)
+		debugf("expiring idle sets failed");
+	close(fd);
+}
+
 /* Join the persisted set, or build one (persisted, or one-shot with -n),
  * and enter it.  Returns the set's lock file for persist_note_used(), or
  * -1 (one-shot). */
@@ -108,9 +128,13 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 	bool have_rec, cached;
 	int r, used;
 
-	/* The published record, read once: its groups, the set to join,
-	 * and the set's filter. */
-	have_rec = !L->o.oneshot &&
+	/* In use from now on: never retired as idle under us.  Then the
+	 * published record, read once: its groups, the set to join, and
+	 * the set's filter. */
+	used = L->o.oneshot ? -1 : persist_hold(L->conf.persist_dir,
+						 L->id.uid, L->o.vhost.name);
+	expire_idle(L);
+	have_rec = used >= 0 &&
 		persist_peek(L->conf.persist_dir, L->id.uid,
 			     L->o.vhost.name, &rec, sc_policy_empty(&L->sc) ?
 			     NULL : &rec_filter) == 0;
@@ -129,7 +153,10 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 			.persist_dir = spec.persist_dir,
 			.hash = spec_hash(&spec),
 			.srchash = srchash,
-			.reload = persist_reload_requested(&spec.id),
+			/* A set being retired is not joined, even through
+			 * a record read before its removal. */
+			.reload = persist_reload_requested(&spec.id) ||
+				used == -2,
 			.group_stamp = stamp,
 			.hint = have_rec ? &rec : NULL,
 			.hint_filter = &rec_filter,
@@ -150,12 +177,14 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 		die_err(&err);
 	free((char *)spec.passwd);
 	free((char *)spec.group);
-	/* Opened while the store's path still resolves: entering the
-	 * sandbox changes our root. */
-	used = spec.persistent ? persist_open_used(spec.persist_dir,
-						   L->id.uid, spec.vhost) : -1;
+	/* A set this launch built, or found by the lock: held now, while
+	 * the store's path still resolves (entering changes our root). */
+	if (spec.persistent && used < 0)
+		used = persist_hold(spec.persist_dir, L->id.uid, spec.vhost);
 	if (sandbox_enter(ns, &err) < 0)
 		die_err(&err);
+	launchlog_set(how == PERSIST_JOINED ? "joined" : spec.persistent ?
+		      "built" : "one-shot");
 	debugf("%s the sandbox (holder pid %d)", how == PERSIST_JOINED ?
 	       "joined" : "built and entered", (int)ns->holder);
 	if (L->o.verbose)
@@ -173,6 +202,7 @@ struct child_args {
 	int parent;
 	int userns;
 	const struct sc_bpf *filter;
+	bool sandboxed;		/* in a set's namespaces */
 };
 
 /* Drop for good, scope abstract sockets, and execute: never returns. */
@@ -180,8 +210,14 @@ static void __attribute__((noreturn))
 child_main(const struct child_args *a)
 {
 	struct launch *L = a->L;
+	struct ns_err err = { .code = 0 };
 	int r;
 
+	/* Still root, in the set's pid namespace (forked after the setns):
+	 * cmd_ns's own view of /proc (persist/adminproc.c). */
+	if (L->o.whole_set && a->sandboxed &&
+	    sandbox_unhide_procs(&L->ops, &err) < 0)
+		die_err(&err);
 	r = priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
 		      a->userns);
 	if (r < 0)
@@ -246,6 +282,7 @@ launch_run(struct launch *L, char **envp)
 	if (!env)
 		die("environment: %s", strerror(errno));
 	launch_seccomp(L);
+	launchlog_open(L, L->o.program ? L->o.program : "nscell");
 	nsset_init(&ns);
 	if (enabled) {
 		used = acquire_sandbox(L, &ns);
@@ -253,6 +290,7 @@ launch_run(struct launch *L, char **envp)
 		struct ns_err err = { .code = 0 };
 
 		debugf("namespaces disabled by the configuration");
+		launchlog_set("none");
 		resolve_groups(L, NULL, 0);
 		/* No set to keep it: compiled for this launch. */
 		if (!sc_policy_empty(&L->sc) &&
@@ -265,7 +303,7 @@ launch_run(struct launch *L, char **envp)
 		die("pidfd_open: %s", strerror(errno));
 	child = spawn_command(&(struct child_args){ L, env, &mask, parent,
 						    ns.fd[NS_USER],
-						    &ns.filter });
+						    &ns.filter, enabled });
 	if (child < 0)
 		die("clone: %s", strerror(errno));
 	close(parent);
@@ -274,5 +312,6 @@ launch_run(struct launch *L, char **envp)
 		die("cannot drop the monitor's capabilities");
 	status = exec_monitor(child);
 	persist_note_used(used);
+	launchlog_done(status);
 	return status;
 }

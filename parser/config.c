@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>	/* the LOG_ facility values only */
 
 #include "config.h"
 #include "input.h"
@@ -433,6 +434,86 @@ do_max_sets(struct pstate *ps, struct cursor *cu, const struct tok *key)
 	return 0;
 }
 
+/* idleTimeout N, or N followed by s, m, h or d: how long a persisted set
+ * may stay unused before it is retired; 0 (the default) never. */
+static int
+do_idle(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	static const struct {
+		char unit;
+		uint32_t secs;
+	} units[] = { { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 } };
+	struct tok v, num;
+	uint32_t n, mul = 1;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	num = v;
+	for (size_t i = 0; num.len > 1 && i < sizeof(units) / sizeof(*units);
+	     i++) {
+		if (num.s[num.len - 1] == units[i].unit) {
+			mul = units[i].secs;
+			num.len--;
+			break;
+		}
+	}
+	if (!parse_uid(&num, &n) || (uint64_t)n * mul > CONF_MAX_IDLE)
+		return perr(ps, v.col, "idleTimeout must be a number of "
+			    "seconds, or of minutes, hours or days followed "
+			    "by m, h or d, at most 365 days");
+	ps->c->idle_timeout = n * mul;
+	return 0;
+}
+
+/* logFacility NAME: where the launch log goes (syslog facility). */
+static int
+do_facility(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	static const struct {
+		const char *name;
+		int facility;
+	} names[] = {
+		{ "authpriv", LOG_AUTHPRIV }, { "auth", LOG_AUTH },
+		{ "daemon", LOG_DAEMON }, { "user", LOG_USER },
+		{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+		{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+		{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+		{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+	};
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		if (tok_is(&v, names[i].name)) {
+			ps->c->log_facility = names[i].facility;
+			return 0;
+		}
+	}
+	return perr(ps, v.col, "logFacility must be authpriv, auth, daemon, "
+		    "user or local0 to local7");
+}
+
+/* launchLogRate N: launch log lines per minute and target user; 0: no
+ * launch log. */
+static int
+do_log_rate(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	uint32_t n;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (!parse_uid(&v, &n) || n > CONF_MAX_LOG_RATE)
+		return perr(ps, v.col, "launchLogRate must be a number from 0 "
+			    "to %u", CONF_MAX_LOG_RATE);
+	ps->c->launch_log_rate = n;
+	return 0;
+}
+
 /* owner NAME|UID: the only user this vhost's sandboxes are for. */
 static int
 do_owner(struct pstate *ps, struct cursor *cu, const struct tok *key)
@@ -824,6 +905,9 @@ static const struct key_def keys[] = {
     {"passEnv", L_SERVER, 0, do_pass_env},
     {"seccomp", L_SERVER | L_VHOST, 1u << 10, do_seccomp},
     {"allowUserNamespaces", L_SERVER | L_VHOST, 1u << 11, do_allow_userns},
+    {"idleTimeout", L_SERVER, 1u << 12, do_idle},
+    {"logFacility", L_SERVER, 1u << 13, do_facility},
+    {"launchLogRate", L_SERVER, 1u << 14, do_log_rate},
     /* both levels so that do_vhost can say "nested" */
     {"vhost", L_SERVER | L_VHOST, 0, do_vhost},
 };
@@ -939,12 +1023,45 @@ conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
 }
 
 int
+conf_parse_lenient(struct nscell_conf *c, const char *file, const char *buf,
+		   size_t len, struct ns_err *first)
+{
+	struct ns_err e;
+	struct pstate ps = {.c = c, .err = &e, .file = file};
+	const char *nl;
+	size_t off = 0, ll;
+	int bad = 0;
+
+	if (first)
+		memset(first, 0, sizeof(*first));
+	if (!c || (!buf && len) || len > CONF_MAX_FILE)
+		return conf_parse_buf(c, file, buf, len, first) < 0 ? 1 : 0;
+	while (off < len) {
+		ps.line++;
+		nl = memchr(buf + off, '\n', len - off);
+		ll = nl ? (size_t)(nl - (buf + off)) : len - off;
+		if (parse_line(&ps, buf + off, ll) < 0 && !bad++ && first)
+			*first = e;
+		off += ll + 1;
+	}
+	if (ps.in_vh) {
+		perr_at(&ps, cur_vh(&ps)->pos.line, cur_vh(&ps)->pos.col,
+			"unclosed vhost block");
+		if (!bad++ && first)
+			*first = e;
+	}
+	return bad;
+}
+
+int
 conf_init(struct nscell_conf *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->min_uid = CONF_DEFAULT_MIN_UID;
 	c->max_uid = CONF_DEFAULT_MAX_UID;
 	c->max_sets = CONF_DEFAULT_MAX_SETS;
+	c->log_facility = LOG_AUTHPRIV;
+	c->launch_log_rate = CONF_DEFAULT_LOG_RATE;
 	c->ns = CONF_NS_ON;
 	c->persist_dir = strdup(CONF_DEFAULT_PERSIST);
 	return c->persist_dir ? 0 : -ENOMEM;

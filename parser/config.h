@@ -8,6 +8,9 @@
  *   minUid 1000
  *   maxUid 60000
  *   maxSetsPerUser 16
+ *   idleTimeout 2h                     (retire sets unused that long)
+ *   logFacility authpriv               (the launch log's syslog facility)
+ *   launchLogRate 600                  (lines a minute and user; 0: none)
  *   namespace 2                        (0 not set, 1 off, 2 enabled)
  *   namespaceConf $SERVER_ROOT/conf/ns.conf
  *   serverRoot /usr/local/lsws
@@ -35,6 +38,9 @@
 #define CONF_DEFAULT_MAX_UID	60000u	/* Debian's UID_MAX */
 #define CONF_DEFAULT_MAX_SETS	16u
 #define CONF_MAX_SETS_LIMIT	4096u
+#define CONF_MAX_IDLE		(365u * 86400u)
+#define CONF_DEFAULT_LOG_RATE	600u
+#define CONF_MAX_LOG_RATE	1000000u
 #define CONF_DEFAULT_PERSIST	"/var/lsns"
 #define CONF_MAX_VHOSTS		4096
 #define CONF_MAX_CALLERS	256
@@ -88,6 +94,9 @@ struct nscell_conf {
 	uint32_t max_uid;	/* default CONF_DEFAULT_MAX_UID; root is exempt
 				 * (see launcher/gate.c) */
 	uint32_t max_sets;	/* persisted sets per uid, at most */
+	uint32_t idle_timeout;	/* seconds a set may stay unused; 0 never */
+	int log_facility;	/* syslog facility (LOG_AUTHPRIV...) */
+	uint32_t launch_log_rate;	/* lines a minute and user; 0: off */
 	enum conf_ns ns;	/* server level; CONF_NS_ON when not written */
 	char *namespace_conf;	/* NULL: built-in default template */
 	char *server_root;	/* NULL when not written */
@@ -113,6 +122,13 @@ void conf_free(struct nscell_conf *c);
  * (other than a leading $SERVER_ROOT / $VH_ROOT where allowed). */
 int conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
 		   size_t len, struct ns_err *err);
+
+/* The same, going on past the lines in error: for unmount_ns, which must
+ * still find persistDir in a configuration with a typo elsewhere.  What
+ * a line in error sets, if anything, is unspecified.  Returns how many
+ * errors there were; the first is in @first. */
+int conf_parse_lenient(struct nscell_conf *c, const char *file,
+		       const char *buf, size_t len, struct ns_err *first);
 
 /* The vhost block named @name, or NULL. */
 const struct conf_vhost *conf_vhost(const struct nscell_conf *c,

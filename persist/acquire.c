@@ -114,11 +114,13 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 	     const struct persist_key *k, struct nsset *ns,
 	     struct ns_err *err)
 {
+	struct sandbox_spec sp = *spec;
 	struct record old;
 	bool have_old = record_read(s, &old) == 0;
 	int r;
 
-	r = sandbox_build(spec, ns, err);
+	sp.store_dir = s->dir;
+	r = sandbox_build(&sp, ns, err);
 	if (r < 0)
 		return r;
 	/* Retire the old set before the new one is published: a builder
@@ -136,6 +138,26 @@ build_locked(const struct store *s, const struct sandbox_spec *spec,
 			       "%s", strerror(-r));
 	}
 	return 0;
+}
+
+/* The set's directory, opened (created) and locked; walked again while
+ * a concurrent removal (store_remove_set) takes it away under us. */
+static int
+open_locked(const struct sandbox_spec *spec, const struct persist_key *k,
+	    struct store *s, struct ns_err *err)
+{
+	int r = -ESTALE;
+
+	for (int tries = 0; r == -ESTALE && tries < 8; tries++) {
+		if (tries)
+			store_close(s);
+		r = store_open(k->persist_dir, spec->id.uid, spec->vhost, true,
+			       s, err);
+		if (r < 0)
+			return r;
+		r = store_lock(s, k->timeout_ms);
+	}
+	return r;
 }
 
 int
@@ -165,6 +187,12 @@ persist_acquire(const struct sandbox_spec *spec,
 	    try_join(&s, spec, k, ns, &cur) == 0)
 		goto out;
 	r = store_lock(&s, k->timeout_ms);
+	if (r == -ESTALE) {
+		store_close(&s);
+		r = open_locked(spec, k, &s, err);
+		if (r < 0 && s.dir < 0)
+			return r;
+	}
 	if (r < 0) {
 		ns_err_set(err, NULL, -r, "waiting for the build lock of uid %u: %s",
 			(unsigned)spec->id.uid, r == -ETIMEDOUT ?
@@ -228,8 +256,14 @@ persist_holder_alive(const struct record *r)
 	struct stat st;
 
 	snprintf(path, sizeof(path), "/proc/%d/ns/pid", (int)r->holder);
-	return r->holder > 0 && stat(path, &st) == 0 &&
-		st.st_ino == r->ino[NS_PID] && st.st_dev == r->nsdev;
+	if (r->holder <= 0 || stat(path, &st) < 0 ||
+	    st.st_ino != r->ino[NS_PID] || st.st_dev != r->nsdev)
+		return false;
+	/* An exited holder nobody has reaped yet (its parent is pid 1,
+	 * which need not reap) still shows its pid namespace, but no longer
+	 * its mount namespace. */
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)r->holder);
+	return stat(path, &st) == 0;
 }
 
 int

@@ -282,12 +282,14 @@ alone(void)
 }
 
 /* No capabilities, no new privileges, no fds but the one that keeps the
- * user namespace alive (as fd 0): what is left can only reap.  A retired
+ * user namespace alive (as fd 0) and the set's store directory (as fd 1,
+ * by which unmount_ns tells whose set this is once no record names it,
+ * persist/lifecycle.c): what is left can only reap.  A retired
  * holder (SIGTERM: a newer set replaced it, or unmount_ns) exits as soon as
  * no process is left in its pid namespace, so running commands keep their
  * sandbox and nothing lingers after them. */
 static void
-holder_reap(bool keep_userns)
+holder_reap(bool keep_userns, int store)
 {
 	struct timespec poll_ts = { 1, 0 };
 	bool retired = false;
@@ -296,7 +298,11 @@ holder_reap(bool keep_userns)
 	/* No_new_privs and an empty bounding set since nscell started. */
 	if (priv_holder_reap() < 0)
 		_exit(1);
-	close_fds_from(keep_userns ? 1 : 0);
+	if (store >= 0 && store != 1 && dup2(store, 1) != 1)
+		_exit(1);
+	close_fds_from(store >= 0 ? 2 : 1);
+	if (!keep_userns)
+		close(0);
 	sigfillset(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	for (;;) {
@@ -397,6 +403,7 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 		_exit(1);
 	if (f->commit >= 0 && !committed(f->commit, spec->userns))
 		_exit(1);
-	holder_reap(f->commit >= 0 && spec->userns);
+	holder_reap(f->commit >= 0 && spec->userns,
+		    f->commit >= 0 ? spec->store_dir : -1);
 	_exit(0);
 }

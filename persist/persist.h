@@ -95,11 +95,71 @@ bool persist_holder_alive(const struct record *r);
 int persist_make_room(const char *persist_dir, uid_t uid, const char *vhost,
 		      unsigned max, int *uid_lock, struct ns_err *err);
 
-/* The set's lock file, opened while its path still resolves (before the
- * sandbox is entered); persist_note_used(), when the launch's command has
- * ended, sets its mtime (the set was used now) and closes it. */
-int persist_open_used(const char *persist_dir, uid_t uid, const char *vhost);
+/* The set's lock file, opened and read-locked (an OFD lock on byte 0)
+ * while its path still resolves, before the set is joined: while it is
+ * held, the set is in use and never retired as idle (lifecycle.c).  -1
+ * when there is no such file; -2 when the set is being retired or was:
+ * then build (a record read now may name a dying set).
+ * persist_note_used(), when the launch's command has ended, sets the
+ * file's mtime (the set was used now) and closes it. */
+int persist_hold(const char *persist_dir, uid_t uid, const char *vhost);
 void persist_note_used(int fd);
+
+/* Retire the set @seen if it still is that set, no build or launch holds
+ * it, nothing runs in it, and (if @used_before is not 0) it has not been
+ * used after @used_before; its record, lock and directory are removed.
+ * 0, or -EBUSY / -ENOENT when it was left alone. */
+int persist_retire_idle(const char *persist_dir, const struct record *seen,
+			time_t used_before);
+
+/* What unmount_ns lists. */
+enum set_state {
+	SET_LIVE,	/* recorded, its holder alive */
+	SET_GONE,	/* recorded, its holder dead */
+	SET_DETACHED,	/* a holder no record names (retired, or a leftover) */
+	SET_BUILDING,	/* the same, still building: not yet published */
+};
+
+struct set_info {
+	struct record rec;	/* detached: uid, holder, pid ns, start only */
+	enum set_state state;
+	time_t used;		/* last use (lock mtime); 0: unknown */
+	int procs;		/* persist_count() */
+};
+
+struct set_list {
+	struct set_info *v;
+	size_t n, cap;
+};
+
+/* Append the recorded sets of @uid ((uid_t)-1: every uid in
+ * @persist_dir), all of its vhosts or only @vhost ("": the server level). */
+int persist_read_sets(const char *persist_dir, uid_t uid, const char *vhost,
+		      struct set_list *l);
+
+/* Append every holder of @persist_dir that no set of @l names (of @only,
+ * or of every uid when it is (uid_t)-1), found in /proc: named nsh:UID,
+ * root in every id, pid 1 of its own pid namespace, with a store directory
+ * of @persist_dir among its fds (which gives its vhost). */
+int persist_find_holders(struct set_list *l, uid_t only,
+			 const char *persist_dir);
+
+/* Fill procs for every set of @l, and up to @max_each pids of each at
+ * pids[i * max_each] (persist_members). */
+int persist_count(struct set_list *l, pid_t *pids, size_t max_each);
+void set_list_free(struct set_list *l);
+
+/* Retire every set idle for @idle_s seconds at @now (none when @idle_s
+ * is 0), and remove the records of sets whose holder died; each is
+ * appended to @done (if not NULL). */
+int persist_expire(const char *persist_dir, unsigned idle_s, time_t now,
+		   struct set_list *done);
+
+/* Whether a launch should run persist_expire() now: at most once every
+ * minute (or @idle_s, if shorter), by one launch at a time; that launch
+ * gets an fd to close once it is done, the others -1.  One stat() when it
+ * is not due. */
+int persist_expire_due(const char *persist_dir, unsigned idle_s, time_t now);
 
 /* For each of @n records, the processes other than its holder in its pid
  * namespace: counts[i], and up to @max_each of their pids at

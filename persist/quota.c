@@ -6,7 +6,7 @@
  * them (issue 10).  A new set past the cap retires the tenant's least
  * recently used idle set (no process left in it); if every set is in use,
  * the launch is refused.  "Used" is the mtime of the set's lock file,
- * touched when a launch's command ends (persist_note_used).
+ * touched when a launch's command ends (persist_note_used, lifecycle.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -91,23 +91,7 @@ list_sets(const char *pdir, uid_t uid, int dirfd, struct set_use **out)
 static bool
 retire_idle(const char *pdir, const struct set_use *u)
 {
-	struct record now;
-	struct store s;
-	int busy = 0;
-	bool done = false;
-
-	if (persist_members(&u->rec, 1, &busy, NULL, 0) < 0 || busy)
-		return false;
-	if (store_open(pdir, u->rec.uid, u->rec.vhost, false, &s, NULL) < 0)
-		return false;
-	if (store_lock(&s, 0) == 0 && record_read(&s, &now) == 0 &&
-	    now.instance == u->rec.instance && now.holder == u->rec.holder &&
-	    record_remove(&s) == 0) {
-		persist_retire(&now, false);
-		done = true;
-	}
-	store_close(&s);
-	return done;
+	return persist_retire_idle(pdir, &u->rec, 0) == 0;
 }
 
 int
@@ -155,23 +139,3 @@ persist_make_room(const char *pdir, uid_t uid, const char *vhost,
 	return 0;
 }
 
-int
-persist_open_used(const char *pdir, uid_t uid, const char *vhost)
-{
-	char path[4200];
-
-	if (snprintf(path, sizeof(path), "%s/%u%s%s/lock", pdir,
-		     (unsigned)uid, vhost[0] ? "/" : "", vhost) >=
-	    (int)sizeof(path))
-		return -1;
-	return open(path, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-}
-
-void
-persist_note_used(int fd)
-{
-	if (fd < 0)
-		return;
-	futimens(fd, NULL);
-	close(fd);
-}

@@ -69,6 +69,11 @@ struct sandbox_spec {
 	const char *group;		/* $GROUP text, NULL if unused */
 	int verbose_fd;			/* -v: one line per op, else -1 */
 	int debug_fd;			/* /lsnsdebug, else -1 */
+	int store_dir;			/* persistent: the set's store
+					 * directory, which the holder keeps
+					 * as its fd 1 (unmount_ns finds by
+					 * it the sets of its persistDir that
+					 * no record names); else -1 */
 };
 
 void nsset_init(struct nsset *s);
@@ -94,5 +99,11 @@ int sandbox_commit(struct nsset *s);
 /* setns() into every namespace of @s but the user namespace.  After this
  * the caller's root and cwd are the sandbox's. */
 int sandbox_enter(const struct nsset *s, struct ns_err *err);
+
+/* For cmd_ns's command, after sandbox_enter() and in the set's pid
+ * namespace (persist/adminproc.c): a mount namespace of its own in which
+ * each procfs of the template shows every process of the set, not only
+ * those of this launch. */
+int sandbox_unhide_procs(const struct tmpl *ops, struct ns_err *err);
 
 #endif

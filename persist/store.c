@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The persist store; see store.h for the layout and the MUST rules. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -97,31 +98,46 @@ sub_dir(int *cur, const char *name, bool create)
 	return check_root_dir(*cur);
 }
 
+/* One walk from / to the set's directory; *cur is its fd on success. */
+static int
+open_walk(int root, const char *persist_dir, const char *name,
+	  const char *vhost, bool create, int *cur)
+{
+	int r;
+
+	*cur = create ? store_mkdirs(root, persist_dir, 0700) :
+		openat(root, persist_dir + 1, O_PATH | O_NOFOLLOW |
+		       O_DIRECTORY | O_CLOEXEC);
+	if (*cur == -1)
+		*cur = -errno;
+	r = *cur < 0 ? *cur : check_root_dir(*cur);
+	if (r == 0)
+		r = sub_dir(cur, name, create);
+	if (r == 0 && vhost && vhost[0])
+		r = sub_dir(cur, vhost, create);
+	if (r < 0 && *cur >= 0)
+		close(*cur);
+	return r;
+}
+
 int
 store_open(const char *persist_dir, uid_t uid, const char *vhost,
 	   bool create, struct store *s, struct ns_err *err)
 {
 	char name[16];
 	cleanup_fd int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	int cur, r;
+	int cur = -1, r, tries = 0;
 
 	s->dir = s->lock = -1;
 	if (root < 0)
 		return ns_err_set(err, NULL, errno, "open /: %s", strerror(errno));
-	cur = create ? store_mkdirs(root, persist_dir, 0700) :
-		openat(root, persist_dir + 1, O_PATH | O_NOFOLLOW |
-		       O_DIRECTORY | O_CLOEXEC);
-	if (cur == -1)
-		cur = -errno;
-	r = cur < 0 ? cur : check_root_dir(cur);
 	snprintf(name, sizeof(name), "%u", (unsigned)uid);
-	if (r == 0)
-		r = sub_dir(&cur, name, create);
-	if (r == 0 && vhost && vhost[0])
-		r = sub_dir(&cur, vhost, create);
+	/* A directory removed by store_remove_set() between our mkdir and
+	 * the next one (ENOENT in a deleted parent): walk again. */
+	do
+		r = open_walk(root, persist_dir, name, vhost, create, &cur);
+	while (r == -ENOENT && create && ++tries < 8);
 	if (r < 0) {
-		if (cur >= 0)
-			close(cur);
 		if (r == -ENOENT && !create)
 			return r;
 		return ns_err_set(err, NULL, -r, "persist directory %s/%s%s%s: %s",
@@ -181,20 +197,49 @@ lock_wait(int fd, int op, unsigned timeout_ms)
 	return e == EINTR ? -ETIMEDOUT : -e;
 }
 
+/* Is the lock file we hold still the set's?  store_remove_set() unlinks
+ * it under the lock, so whoever was waiting on it meanwhile holds a lock
+ * that excludes nobody. */
+static bool
+lock_current(const struct store *s)
+{
+	struct stat a, b;
+
+	return fstat(s->lock, &a) == 0 && a.st_nlink > 0 &&
+		fstatat(s->dir, "lock", &b, AT_SYMLINK_NOFOLLOW) == 0 &&
+		a.st_ino == b.st_ino && a.st_dev == b.st_dev;
+}
+
 static int
-store_flock(struct store *s, int op, unsigned timeout_ms)
+flock_once(struct store *s, int op, unsigned timeout_ms)
 {
 	if (s->lock < 0) {
 		s->lock = openat(s->dir, "lock", O_RDWR | O_CREAT | O_NOFOLLOW |
 				 O_CLOEXEC, 0600);
 		if (s->lock < 0)
-			return -errno;
+			return errno == ENOENT ? -ESTALE : -errno;
 	}
 	if (flock(s->lock, op | LOCK_NB) == 0)
 		return 0;
 	if (errno != EWOULDBLOCK && errno != EINTR)
 		return -errno;
 	return timeout_ms ? lock_wait(s->lock, op, timeout_ms) : -ETIMEDOUT;
+}
+
+/* -ESTALE: the set's directory was removed meanwhile (open it again). */
+static int
+store_flock(struct store *s, int op, unsigned timeout_ms)
+{
+	for (int tries = 0; tries < 8; tries++) {
+		int r = flock_once(s, op, timeout_ms);
+
+		if (r < 0 || lock_current(s))
+			return r;
+		/* Removed while we waited: the directory may still be there
+		 * (a launch made a new lock in it), or not (ENOENT). */
+		close_fd(&s->lock);
+	}
+	return -ESTALE;
 }
 
 int
@@ -348,5 +393,78 @@ record_remove(const struct store *s)
 {
 	if (unlinkat(s->dir, "record", 0) < 0 && errno != ENOENT)
 		return -errno;
+	return 0;
+}
+
+/* Try to remove an empty directory @name of @parent.  A launch that
+ * created something in it meanwhile keeps it (ENOTEMPTY); one that opened
+ * it before and creates in it after gets ENOENT and walks again
+ * (store_open, store_flock). */
+static void
+rmdir_at(int parent, const char *name)
+{
+	unlinkat(parent, name, AT_REMOVEDIR);
+}
+
+/* The uid's own directory, once nothing but a server-level lock file is
+ * left in it: that lock is taken (without waiting) and removed first, as
+ * for a set. */
+static void
+tidy_uid_dir(const char *persist_dir, uid_t uid)
+{
+	struct store s;
+	struct dirent *e;
+	char name[16];
+	int pfd, dfd, others = 0;
+	DIR *d;
+
+	if (store_open(persist_dir, uid, "", false, &s, NULL) < 0)
+		return;
+	dfd = openat(s.dir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	d = dfd < 0 ? NULL : fdopendir(dfd);
+	while (d && (e = readdir(d))) {
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") &&
+		    strcmp(e->d_name, "lock"))
+			others++;
+	}
+	if (d)
+		closedir(d);
+	else if (dfd >= 0)
+		close(dfd);
+	if (d && !others && store_lock(&s, 0) == 0 &&
+	    faccessat(s.dir, "record", F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+	    unlinkat(s.dir, "lock", 0) == 0) {
+		pfd = open(persist_dir, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+			   O_CLOEXEC);
+		snprintf(name, sizeof(name), "%u", (unsigned)uid);
+		if (pfd >= 0) {
+			rmdir_at(pfd, name);
+			close(pfd);
+		}
+	}
+	store_close(&s);
+}
+
+int
+store_remove_set(struct store *s, const char *persist_dir, uid_t uid,
+		 const char *vhost)
+{
+	struct store up;
+	int r = record_remove(s);
+
+	if (r < 0)
+		return r;
+	unlinkat(s->dir, "record.new", 0);
+	unlinkat(s->dir, "used", 0);	/* an older version's */
+	/* Under the lock, which is then released: see lock_current(). */
+	if (unlinkat(s->dir, "lock", 0) < 0 && errno != ENOENT)
+		return 0;
+	close_fd(&s->lock);
+	if (vhost && vhost[0] &&
+	    store_open(persist_dir, uid, "", false, &up, NULL) == 0) {
+		rmdir_at(up.dir, vhost);
+		store_close(&up);
+	}
+	tidy_uid_dir(persist_dir, uid);
 	return 0;
 }

@@ -55,7 +55,8 @@ int store_open(const char *persist_dir, uid_t uid, const char *vhost,
 	       bool create, struct store *s, struct ns_err *err);
 void store_close(struct store *s);
 
-/* Take the build lock, waiting at most @timeout_ms (-ETIMEDOUT). */
+/* Take the build lock, waiting at most @timeout_ms (-ETIMEDOUT); -ESTALE
+ * when the set's directory was removed meanwhile: store_open() again. */
 int store_lock(struct store *s, unsigned timeout_ms);
 
 /* Wait, at most @timeout_ms, until no build holds the lock, without
@@ -66,5 +67,13 @@ int store_wait_build(struct store *s, unsigned timeout_ms);
 int record_read(const struct store *s, struct record *r);
 int record_write(const struct store *s, const struct record *r);
 int record_remove(const struct store *s);
+
+/* With the set's lock held: remove its record, then its lock file and
+ * its directory, and the uid's directory once it holds nothing else, so
+ * that removed sets leave nothing behind.  Launches that were waiting for
+ * that lock, or walking to it, notice (store_flock: -ESTALE) and walk
+ * again.  The lock is released. */
+int store_remove_set(struct store *s, const char *persist_dir, uid_t uid,
+		     const char *vhost);
 
 #endif

@@ -202,6 +202,14 @@ inner_main() {
 	else
 		notok "installed cmd_ns -u $USR -- id -u" "$out"
 	fi
+	# What the timer and the cron job run, as they run it (issue 16).
+	out=$(sh -c "$(sed -n 's/^\*\/15 \* \* \* \* root //p' /etc/cron.d/nscell)" 2>&1)
+	rc=$?
+	if [ -d /run/systemd/system ] || { [ "$rc" = 0 ] && [ -z "$out" ]; }; then
+		ok "the cron job's command runs (unmount_ns --expire)"
+	else
+		notok "the cron job's command runs (unmount_ns --expire)" "exit $rc: $out"
+	fi
 	if /usr/sbin/unmount_ns -l | awk -v u="$UIDN" '$1 == u { f = 1 } END { exit !f }' &&
 		/usr/sbin/unmount_ns -k -t 5 -u "$USR" >"$r/um" 2>&1; then
 		ok "installed unmount_ns -l lists it, -k -u removes it"
@@ -329,6 +337,20 @@ if dpkg-deb -I "$deb" conffiles 2>/dev/null | grep -qx /etc/nscell/nscell.conf; 
 	ok "conffile: /etc/nscell/nscell.conf"
 else
 	notok "conffile: /etc/nscell/nscell.conf" "$(dpkg-deb -I "$deb" conffiles 2>&1)"
+fi
+# Idle sets expire on a quiet machine too (issue 16): the timer, enabled
+# at installation, and the cron job where systemd does not run.
+if want '-rw-r--r--' /lib/systemd/system/nscell-expire.timer &&
+	want '-rw-r--r--' /lib/systemd/system/nscell-expire.service &&
+	want '-rw-r--r--' /etc/cron.d/nscell &&
+	dpkg-deb -I "$deb" postinst 2>/dev/null |
+	grep -q "deb-systemd-helper enable 'nscell-expire.timer'" &&
+	dpkg-deb --fsys-tarfile "$deb" | tar -xOf - ./etc/cron.d/nscell |
+	grep -Eq '^\*/15 \* \* \* \* root .*/usr/sbin/unmount_ns --expire$'; then
+	ok "expiry: nscell-expire.timer enabled by the package, /etc/cron.d/nscell"
+else
+	notok "expiry: nscell-expire.timer enabled by the package, /etc/cron.d/nscell" \
+		"$(grep -E 'systemd|cron' <<<"$listing")"
 fi
 
 # Install, use and purge in the throwaway root, as a user whose uid is

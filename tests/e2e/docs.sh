@@ -151,6 +151,9 @@ suite_tests() {
 	"$W/bin/unmount_ns" -a -k -t 5 >/dev/null 2>&1
 	conf
 	run_section "$SRC/docs/USING.md" "Using nscell from a shell" docs/USING.md
+	n=$(examples "$SRC/docs/USING.md" "Operating nscell" | grep -c '^[$#] ')
+	check "docs/USING.md: Operating nscell has its examples" eval '[ "$n" -ge 5 ] || why "$n"'
+	run_section "$SRC/docs/USING.md" "Operating nscell" "docs/USING.md operating"
 	check "the site.tmpl steps took effect (namespaceConf)" eval \
 		'grep -qx "namespaceConf /etc/nscell/site.tmpl" "$CONF_DIR/nscell.conf" ||
 		 why "$(cat "$CONF_DIR/nscell.conf")"'

@@ -46,17 +46,23 @@ w=$(mktemp -d /tmp/nscell-systemd.XXXXXX) || exit 1
 trap 'rm -rf -- "$w"' EXIT
 units=("$SRC"/examples/systemd/*.service "$SRC"/examples/systemd/*.socket
 	"$SRC"/examples/php-fpm/*.service)
+units+=("$SRC"/examples/systemd/*.timer)
+um=/usr/sbin/unmount_ns
+[ -x "$um" ] || um=$(dirname -- "$bin")/unmount_ns
+[ -x "$um" ] || um=/bin/true
 for u in "${units[@]}"; do
 	if [ -x /usr/bin/nscell ]; then
 		cp -- "$u" "$w/"
 	else
-		sed "s|/usr/bin/nscell |$bin |" "$u" >"$w/$(basename -- "$u")"
+		sed "s|/usr/bin/nscell |$bin |; s|/usr/sbin/unmount_ns |$um |" \
+			"$u" >"$w/$(basename -- "$u")"
 	fi
 done
 
 # A template is verified through an instance; users need not exist.
 for inst in nscell-php@alice.socket nscell-php@alice.service \
-	nscell-job@alice.service nscell-fpm@alice.service; do
+	nscell-job@alice.service nscell-fpm@alice.service \
+	nscell-expire.timer nscell-expire.service; do
 	out=$(cd "$w" && systemd-analyze verify --man=no "./$inst" 2>&1)
 	rc=$?
 	if [ "$rc" = 0 ] && [ -z "$out" ]; then
@@ -81,6 +87,16 @@ if grep -qx 'User=%i' "$f" && grep -q '^ExecStart=/usr/bin/nscell ' "$f" &&
 	ok "job unit: through nscell as the user"
 else
 	notok "job unit: through nscell as the user"
+fi
+
+f=$SRC/examples/systemd/nscell-expire.service
+if grep -qx 'ExecStart=/usr/sbin/unmount_ns --expire' "$f" &&
+	grep -qx 'Type=oneshot' "$f" &&
+	grep -qx 'OnUnitActiveSec=15min' "$SRC/examples/systemd/nscell-expire.timer" &&
+	grep -qx 'WantedBy=timers.target' "$SRC/examples/systemd/nscell-expire.timer"; then
+	ok "expire units: unmount_ns --expire every 15 minutes"
+else
+	notok "expire units: unmount_ns --expire every 15 minutes"
 fi
 
 echo "$PASS passed, $FAIL failed"

@@ -24,6 +24,8 @@
 
 # shellcheck source=tests/integration/lib.sh
 . "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh" || exit 1
+# shellcheck source=tests/integration/syslog.sh
+. "$(dirname -- "${BASH_SOURCE[0]}")/syslog.sh" || exit 1
 
 # The source tree this script is in (resolved before the inner part's cd /).
 DEFAULT_SRC=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -1045,8 +1047,9 @@ spawn_workers() {
 	wait_count "$1" "sleep $2" 50 100
 }
 
-list_row() {	# list_row UID VHOST: the -l row of a set, blanks squeezed
-	tr -s ' ' <<<"$OUT" | awk -v u="$1" -v v="$2" '$1 == u && $3 == v'
+list_row() {	# list_row UID VHOST [STATE]: -l rows of a set, blanks squeezed
+	tr -s ' ' <<<"$OUT" | awk -v u="$1" -v v="$2" -v s="${3:-}" \
+		'$1 == u && $3 == v && (s == "" || $4 == s)'
 }
 
 t_unmount_busy_set() {
@@ -1059,8 +1062,8 @@ t_unmount_busy_set() {
 	h1=$(rec "$d" holder)
 	um -l
 	row=$(list_row "$uid" -)
-	[ "$(awk '{ print $2, $4, $7 }' <<<"$row")" = "$u 1 50" ] ||
-		fail "-l before: '$row', want user $u, instance 1, 50 procs" || return
+	[ "$(awk '{ print $2, $4, $5, $6, $9 }' <<<"$row")" = "$u live $h1 50 1" ] ||
+		fail "-l before: '$row', want user $u, live, holder $h1, 50 procs, instance 1" || return
 	want=$(pids_of "$u" "sleep 61" | tr '\n' ' ')
 	um -u "$u" -t 2
 	expect_rc 2 || return 1
@@ -1074,30 +1077,30 @@ t_unmount_busy_set() {
 		[ "$(pids_of "$u" 'sleep 61' | grep -c .)" = 50 ] ||
 		fail "after detaching: record $(test -e "$d/record" && echo present || echo gone), holder $h1 $(alive "$h1" && echo alive || echo gone), $(pids_of "$u" 'sleep 61' | grep -c .) workers" ||
 		return
+	# Still listed (issue 16): detached, no record, its processes.
 	um -l
-	[ -z "$(list_row "$uid" -)" ] || fail "-l still lists the detached set" || return
-	# A detached set is out of unmount_ns's reach (no record): -k applies
-	# to a recorded one.  The next launch builds a new set: 50 more.
+	row=$(list_row "$uid" -)
+	[ "$(awk '{ print $4, $5, $6, $9, $10 }' <<<"$row")" = "detached $h1 50 - -" ] ||
+		fail "-l after detaching: '$row'" || return
+	# The next launch builds a new set: 50 more.
 	spawn_workers "$u" 62 || fail "no 50 new workers" || return
 	r2=$SPAWN_REAPER
 	um -l
-	[ "$(awk '{ print $4, $7 }' <<<"$(list_row "$uid" -)")" = "1 50" ] ||
-		fail "-l: '$(list_row "$uid" -)', want instance 1 (new after removal) with 50 procs" ||
+	[ "$(awk '{ print $6, $9 }' <<<"$(list_row "$uid" - live)")" = "50 1" ] &&
+		[ "$(awk '{ print $5, $6 }' <<<"$(list_row "$uid" - detached)")" = "$h1 50" ] ||
+		fail "-l: '$(list_row "$uid" - | tr '\n' '|')', want instance 1 (new after removal) with 50 procs, and the detached one" ||
 		return
+	# -k reaches both: the recorded set and the one no record names.
 	um -u "$u" -k -t 2
 	expect_rc 0 || return 1
 	[ "$MS" -lt 4000 ] || fail "unmount_ns -k -t 2 took $MS ms" || return
-	[ -z "$(pids_of "$u" 'sleep 62')" ] ||
-		fail "-k left $(pids_of "$u" 'sleep 62' | grep -c .) workers" || return
+	[ -z "$(pids_of "$u" 'sleep 62')" ] && [ -z "$(pids_of "$u" 'sleep 61')" ] ||
+		fail "-k left $(pids_of "$u" 'sleep 6[12]' | grep -c .) workers" || return
+	wait "$r1" "$r2" 2>/dev/null
+	gone_within "$h1" 50 || fail "the detached holder $h1 survived -k" || return
 	um -l
 	[ -z "$(list_row "$uid" -)" ] || fail "-l after -k: $(list_row "$uid" -)" || return
-	# The detached set: its holder goes once its workers have.
-	[ "$(pids_of "$u" 'sleep 61' | grep -c .)" = 50 ] || fail "-k hit the detached set" ||
-		return
-	# shellcheck disable=SC2046
-	kill -KILL $(pids_of "$u" 'sleep 61') 2>/dev/null
-	wait "$r1" "$r2" 2>/dev/null
-	gone_within "$h1" 50 || fail "the detached holder $h1 outlived its workers"
+	[ ! -e "$d" ] || fail "$d left behind: $(ls -A "$d" | tr '\n' ' ')"
 }
 
 # ------------------------------------------------ 10: unmount_ns each ---
@@ -1165,23 +1168,50 @@ t_unmount_list() {
 	sl=$(wait_child_comm "$SPAWN_PID" sleep) || fail "no sleep" || return
 	um -l
 	expect_rc 0 || return 1
-	[ "$(head -n 1 <<<"$OUT" | tr -s ' ')" = "UID USER VHOST INSTANCE BUILT HASH PROCS" ] ||
+	[ "$(head -n 1 <<<"$OUT" | tr -s ' ')" = "UID USER VHOST STATE HOLDER PROCS AGE IDLE INSTANCE HASH" ] ||
 		fail "header: $(head -n 1 <<<"$OUT")" || return
+	# In use: no idle time.
 	row=$(list_row "$uid" -)
-	[ "$(awk '{ print $2, $4, $6, $7 }' <<<"$row")" = "$u 1 $(rec "$(set_dir "$u")" hash) 1" ] &&
-		awk '{ print $5 }' <<<"$row" | grep -Eq '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}$' ||
+	[ "$(awk '{ print $2, $4, $5, $6, $8, $9, $10 }' <<<"$row")" = "$u live $H0 1 - 1 $(rec "$(set_dir "$u")" hash)" ] &&
+		awk '{ print $7 }' <<<"$row" | grep -Eq '^[0-9]+s$' ||
 		fail "server row: '$row'" || return
+	# Idle since its launch ended.
 	row=$(list_row "$uid" plain)
-	[ "$(awk '{ print $2, $4, $7 }' <<<"$row")" = "$u 1 0" ] ||
+	[ "$(awk '{ print $2, $4, $5, $6, $9 }' <<<"$row")" = "$u live $HV 0 1" ] &&
+		awk '{ print $8 }' <<<"$row" | grep -Eq '^[0-9]+s$' ||
 		fail "vhost row: '$row'" || return
 	kill -KILL "$sl" "$HV"
 	wait "$reaper" 2>/dev/null
 	gone_within "$HV" 30
 	um -l
-	[ "$(awk '{ print $7 }' <<<"$(list_row "$uid" plain)")" = gone ] &&
-		[ "$(awk '{ print $7 }' <<<"$(list_row "$uid" -)")" = 0 ] ||
+	[ "$(awk '{ print $4, $5, $6, $8 }' <<<"$(list_row "$uid" plain)")" = "gone - - -" ] &&
+		[ "$(awk '{ print $4, $6 }' <<<"$(list_row "$uid" -)")" = "live 0" ] ||
 		fail "after killing: $(list_row "$uid" - | tr '\n' '|') $(list_row "$uid" plain)" ||
 		return
+	reset_user "$u"
+}
+
+# -J: the same as JSON, for monitoring; python3 parses it.
+t_unmount_list_json() {
+	local u=nsct_f uid=${UID_OF[nsct_f]} got
+	command -v python3 >/dev/null || skip "no python3 to parse the JSON" || return
+	reset_user "$u"
+	two_sets "$u" || return 1
+	um -l -J
+	expect_rc 0 || return 1
+	got=$(python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+for s in sorted(d["sets"], key=lambda s: s["vhost"]):
+    if s["uid"] == int(sys.argv[1]):
+        print(s["user"], repr(s["vhost"]), s["state"], s["holder"], s["procs"],
+              s["instance"], s["idle"] is not None, s["age"] >= 0,
+              len(s["hash"]), d["idleTimeout"])
+' "$uid" <<<"$OUT" 2>&1)
+	[ "$got" = "$u '' live $H0 0 1 True True 16 0
+$u 'plain' live $HV 0 1 True True 16 0" ] || fail "parsed: '$got'; $(ctx)" || return
+	um -J
+	[ "$RC" = 1 ] || fail "-J without -l: $(ctx)"
 	reset_user "$u"
 }
 
@@ -1217,6 +1247,268 @@ t_unmount_root_only() {
 	[ "$rc" != 0 ] && grep -q 'only root' "$T/err" ||
 		fail "a user ran unmount_ns -l: exit $rc, $(cat "$T/err")"
 }
+
+# ------------------------------------- 10b: the operator's side (16) ---
+
+# 30 vhost sets and the server-level one, past maxSetsPerUser (16: the
+# least recently used are retired as new ones come), then unmount_ns -u:
+# the store keeps a directory only for each set that has a record, and
+# nothing at all of the user afterwards (32 entries were left before).
+t_unmount_tidy() {
+	local u=nsct_f uid=${UID_OF[nsct_f]} d i dirs recs
+	d=$(set_dir "$u")
+	reset_user "$u"
+	ONESHOT=()
+	nsc root -u "$u" -f "$TD/pers.tmpl" -- true
+	for ((i = 0; i < 30; i++)); do
+		nsc root -u "$u" -s "t$i" -f "$TD/pers.tmpl" -- true
+		expect_rc 0 || return 1
+	done
+	recs=$(find "$d" -name record | wc -l)
+	dirs=$(find "$d" -mindepth 1 -type d | wc -l)
+	[ "$recs" -le 16 ] &&
+		[ "$dirs" = "$(find "$d" -mindepth 2 -name record | wc -l)" ] ||
+		fail "after 31 sets, cap 16: $recs records, $dirs vhost directories" || return
+	find "$d" -mindepth 1 -maxdepth 1 -type d | while read -r i; do
+		[ -e "$i/record" ] || echo "$i"
+	done | grep -q . && fail "directories without a record: $(ls "$d")" && return 1
+	um -u "$uid"
+	expect_rc 0 || return 1
+	[ ! -e "$d" ] || fail "left in $d: $(find "$d" | head -n 5 | tr '\n' ' ')"
+}
+
+# A typo in nscell.conf: nscell refuses to run, unmount_ns warns and
+# still lists and removes.
+t_unmount_config_typo() {
+	local u=nsct_f uid=${UID_OF[nsct_f]}
+	reset_user "$u"
+	two_sets "$u" || return 1
+	CONF_DIRTY=1
+	std_conf "bogusKey 1"
+	nsc "$u" -f "$TD/pers.tmpl" -- true
+	expect_rc 125 && err_has "unknown key 'bogusKey'" || return 1
+	um -l
+	expect_rc 0 && [ -n "$(list_row "$uid" - live)" ] &&
+		grep -Eq "^nscell: warning: $CONF:[0-9]+:1: unknown key 'bogusKey' \(1 error; the other lines are used: persistDir $T/lsns\)$" <<<"$ERR" ||
+		fail "-l: $(ctx)" || return
+	um -u "$u"
+	expect_rc 0 && [ ! -e "$(set_dir "$u")" ] || fail "-u: $(ctx)" || return
+	gone_within "$H0" 30 && gone_within "$HV" 30 || fail "holders left: $H0 $HV"
+}
+
+t_unmount_help() {
+	local o
+	o=$(as_user nsct_f "$UNMOUNT_NS" --help) && grep -q '^usage: unmount_ns ' <<<"$o" ||
+		fail "--help as a user: '$o'" || return
+	o=$(as_user nsct_f "$UNMOUNT_NS" -h) && grep -q -- '--expire' <<<"$o" ||
+		fail "-h: '$o'" || return
+	o=$(as_user nsct_f "$UNMOUNT_NS" --version) && grep -Eq '^unmount_ns \(nscell\) [0-9.]+$' <<<"$o" ||
+		fail "--version: '$o'" || return
+	o=$(as_user nsct_f "$CMD_NS" --help) && grep -q '^usage: cmd_ns ' <<<"$o" ||
+		fail "cmd_ns --help as a user: '$o'" || return
+	o=$(as_user nsct_f "$CMD_NS" --version) && grep -Eq '^cmd_ns \(nscell\) [0-9.]+$' <<<"$o" ||
+		fail "cmd_ns --version: '$o'" || return
+	um --bogus
+	[ "$RC" = 1 ] && err_has "unknown option or missing argument: --bogus" ||
+		fail "unknown option: $(ctx)"
+}
+
+# Holders no record names, of this persistDir only: one whose record was
+# lost (as a builder killed at the wrong moment leaves it) is listed and
+# killed; a one-shot sandbox and a set of another persistDir are not
+# touched by -a -k.
+t_unmount_unrecorded() {
+	local u=nsct_f uid=${UID_OF[nsct_f]} h sl r1 r2 r3 one other
+	reset_user "$u"
+	ONESHOT=()
+	spawn "$u" -v -s plain -f "$TD/pers.tmpl" -- sleep 71
+	r1=$SPAWN_REAPER
+	# A first build on a busy host may take more than one wait.
+	sl=$(wait_child_comm "$SPAWN_PID" sleep || wait_child_comm "$SPAWN_PID" sleep) ||
+		fail "no sleep: $(cat "$T/spawn.err")" || return
+	h=$(rec "$(set_dir "$u" plain)" holder)
+	rm -f "$(set_dir "$u" plain)/record"
+	# A one-shot sandbox of the same user, and a set of another store.
+	ONESHOT=(-n)
+	spawn "$u" -f "$TD/pers.tmpl" -- sleep 72
+	r2=$SPAWN_REAPER
+	one=$(wait_child_comm "$SPAWN_PID" sleep) || fail "no one-shot sleep" || return
+	CONF_DIRTY=1
+	std_conf
+	sed -i "s|^persistDir .*|persistDir $T/lsns2|" "$CONF"
+	ONESHOT=()
+	spawn "$u" -f "$TD/pers.tmpl" -- sleep 73
+	r3=$SPAWN_REAPER
+	other=$(wait_child_comm "$SPAWN_PID" sleep) || fail "no sleep in lsns2" || return
+	std_conf
+	um -l
+	[ "$(awk '{ print $4, $5, $6 }' <<<"$(list_row "$uid" plain)")" = "detached $h 1" ] ||
+		fail "-l: '$(list_row "$uid" plain)'; $(ctx)" || return
+	[ "$(list_row "$uid" - | grep -c .)" = 0 ] ||
+		fail "-l lists a one-shot or another store's holder: $(list_row "$uid" -)" || return
+	um -a -k -t 5
+	expect_rc 0 || return 1
+	wait "$r1" 2>/dev/null
+	! alive "$sl" && gone_within "$h" 30 || fail "the unrecorded set survived -k" || return
+	alive "$one" && alive "$other" ||
+		fail "-a -k hit a one-shot sandbox ($one) or another store's set ($other)" || return
+	kill -KILL "$one" "$other"
+	wait "$r2" "$r3" 2>/dev/null
+	CONF_DIRTY=1
+	std_conf
+	sed -i "s|^persistDir .*|persistDir $T/lsns2|" "$CONF"
+	"$UNMOUNT_NS" -a -k -t 5 >/dev/null 2>&1
+	std_conf
+	rm -rf -- "$T/lsns2"
+}
+
+# idleTimeout: the next launch (any set) retires a set unused that long
+# with nothing in it, and its store entry; a busy one stays, and the
+# launch's own set too.  Between scans a launch only stat()s the stamp.
+t_idle_expiry_by_launch() {
+	local u=nsct_f uid=${UID_OF[nsct_f]} reaper sl hp ho st1 st2
+	reset_user "$u"
+	CONF_DIRTY=1
+	std_conf "idleTimeout 2"
+	ONESHOT=()
+	nsc "$u" -v -s plain -f "$TD/pers.tmpl" -- true
+	hp=$(v_holder)
+	nsc "$u" -v -s on.example -f "$TD/pers.tmpl" -- true
+	ho=$(v_holder)
+	spawn "$u" -f "$TD/pers.tmpl" -- sleep 74
+	reaper=$SPAWN_REAPER
+	sl=$(wait_child_comm "$SPAWN_PID" sleep) || fail "no sleep" || return
+	sleep 3
+	nsc "$u" -v -s on.example -f "$TD/pers.tmpl" -- true
+	expect_rc 0 && err_has "joined the persisted sandbox \(holder pid $ho\)" ||
+		fail "the launching set was not joined: $(ctx)" || return
+	[ ! -e "$(set_dir "$u" plain)" ] && gone_within "$hp" 30 ||
+		fail "the idle set survived: $(ls -A "$(set_dir "$u" plain)" 2>&1), holder $hp" || return
+	[ -e "$(set_dir "$u")/record" ] && alive "$sl" ||
+		fail "the busy set was retired" || return
+	st1=$(stat -c %Y.%s "$T/lsns/expire")
+	nsc "$u" -s on.example -f "$TD/pers.tmpl" -- true
+	st2=$(stat -c %Y.%s "$T/lsns/expire")
+	[ "$st1" = "$st2" ] || fail "a launch within the minute scanned again ($st1 -> $st2)" || return
+	kill -KILL "$sl"
+	wait "$reaper" 2>/dev/null
+	std_conf
+	reset_user "$u"
+}
+
+# unmount_ns --expire (what the shipped timer runs): idle sets go, one
+# held by a launch (its OFD read lock, as between its join and its end)
+# stays, a dead holder's record goes; without idleTimeout only the dead.
+t_unmount_expire() {
+	local u=nsct_f uid=${UID_OF[nsct_f]} hp holder_py
+	command -v python3 >/dev/null || skip "no python3 for the OFD lock" || return
+	reset_user "$u"
+	ONESHOT=()
+	two_sets "$u" || return 1
+	um --expire -v
+	expect_rc 0 && out_has '^idleTimeout is not set: no set expires$' &&
+		[ -e "$(set_dir "$u")/record" ] || fail "without idleTimeout: $(ctx)" || return
+	CONF_DIRTY=1
+	std_conf "idleTimeout 1"
+	sleep 2
+	# The server-level set is held as a launch holds it.
+	holder_py='import fcntl, os, struct, sys, time
+fd = os.open(sys.argv[1], os.O_RDONLY)
+fcntl.fcntl(fd, fcntl.F_OFD_SETLK, struct.pack("hhqqi", fcntl.F_RDLCK, 0, 0, 1, 0))
+print("held", flush=True)
+time.sleep(30)'
+	python3 -c "$holder_py" "$(set_dir "$u")/lock" >"$T/held" &
+	hp=$!
+	wait_for_file_line "$T/held" held || fail "no OFD lock" || return
+	um --expire -v
+	kill "$hp"
+	wait "$hp" 2>/dev/null
+	expect_rc 0 && out_has "^uid $uid vhost 'plain': expired after [0-9]+s unused \(holder $HV\)$" &&
+		out_lacks "vhost '':" || fail "--expire: $(ctx)" || return
+	[ ! -e "$(set_dir "$u" plain)" ] && gone_within "$HV" 30 &&
+		[ -e "$(set_dir "$u")/record" ] && alive "$H0" ||
+		fail "after --expire: $(find "$(set_dir "$u")" | tr '\n' ' ')" || return
+	# A dead holder: its record goes even with a busy idleTimeout.
+	kill -KILL "$H0"
+	gone_within "$H0" 30
+	std_conf
+	um --expire -v
+	expect_rc 0 && out_has "^uid $uid vhost '': removed the record of a dead holder$" &&
+		[ ! -e "$(set_dir "$u")" ] || fail "dead holder: $(ctx)"
+}
+
+# ----------------------------------------------------- the launch log ---
+
+# One line per launch, as nscell(1) says: caller, target, vhost, how the
+# set was had, status, duration, the escaped command line; never the
+# environment; a launch that fails after its start too; launchLogRate
+# per user and minute, with a count of the lines not written.
+t_launch_log() {
+	local a=nsct_a b=nsct_b ua=${UID_OF[nsct_a]} ub=${UID_OF[nsct_b]} got want i miss
+	command -v python3 >/dev/null || skip "no python3 for the syslog receiver" || return
+	reset_user "$a"
+	reset_user "$b"
+	log_setup || { log_teardown; fail "no private /dev/log"; return 1; }
+	CONF_DIRTY=1
+	std_conf "launchLogRate 6"
+	printf '%s\n' "$T/no-such-dir /x,ro-bind" | mkb missing
+	ONESHOT=()
+	EXTRA_ENV=(SECRET_TOKEN=hunter2)
+	nsc "$a" -s plain -f "$TD/pers.tmpl" -- true
+	nsc "$a" -s plain -f "$TD/pers.tmpl" -- sh -c 'exit 3'
+	ONESHOT=(-n)
+	nsc "$a" -f "$TD/pers.tmpl" -- printf '%s' 'a b' '"q"' "$(printf 'x\ty')" \
+		"caf$(printf '\303\251')" '\'
+	nsc "$a" -f "$TD/pers.tmpl" -- no-such-command
+	nsc "$a" -f "$TD/missing.tmpl" -- true
+	expect_rc 125 || { log_teardown; return 1; }
+	# The same message as on stderr, escaped.
+	miss=$(sed 's/^nscell: //; s/ /\\x20/g; s/"/\\x22/g' <<<"$ERR")
+	# Root's own launches are always written and not counted.
+	cmdns -u "$a" -s plain -f "$TD/pers.tmpl" -- true
+	# The 6th line of the minute, then past the rate: not written.
+	for ((i = 0; i < 4; i++)); do
+		nsc "$a" -f "$TD/pers.tmpl" -- true
+	done
+	# Another user has its own count.
+	nsc "$b" -f "$TD/pers.tmpl" -- true
+	sleep 0.3
+	got=$(log_lines "$ua" | sed -E 's/^<([0-9]+)>[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} ([a-z_]+)\[[0-9]+\]: /<\1> \2: /; s/ ms=[0-9]+ / ms=N /')
+	want="<86> nscell: launch caller=$ua user=$a uid=$ua vhost=plain set=built status=0 ms=N cmd=\"true\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=plain set=joined status=3 ms=N cmd=\"sh -c exit\\x203\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=- set=one-shot status=0 ms=N cmd=\"printf %s a\\x20b \\x22q\\x22 x\\x09y caf\\xc3\\xa9 \\x5c\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=- set=one-shot status=127 ms=N cmd=\"no-such-command\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=- set=- status=125 ms=N cmd=\"true\" error=\"$miss\"
+<86> cmd_ns: launch caller=0 user=$a uid=$ua vhost=plain set=joined status=0 ms=N cmd=\"true\"
+<86> nscell: launch caller=$ua user=$a uid=$ua vhost=- set=one-shot status=0 ms=N cmd=\"true\""
+	if [ "$got" != "$want" ]; then
+		fail "launch lines of uid $ua:
+$got
+want:
+$want"
+	fi
+	[ "$(log_lines "$ub" | grep -c .)" = 1 ] || fail "uid $ub: $(log_lines "$ub")"
+	! grep -q hunter2 "$T/syslog" || fail "the environment was logged"
+	# A new minute: the first line says how many were not written.
+	age_rate "$ua" || fail "cannot age the rate counter"
+	nsc "$a" -f "$TD/pers.tmpl" -- true
+	sleep 0.3
+	grep -Eq "nscell\[[0-9]+\]: launch uid=$ua: 3 lines not written in the last minutes \(launchLogRate 6\)$" "$T/syslog" &&
+		[ "$(log_lines "$ua" | grep -c 'set=one-shot status=0')" = 3 ] ||
+		fail "after the minute: $(tail -n 3 "$T/syslog")"
+	# The facility, and no log at all with launchLogRate 0.
+	std_conf "launchLogRate 6" "logFacility local3"
+	nsc "$b" -f "$TD/pers.tmpl" -- id
+	std_conf "launchLogRate 0"
+	nsc "$b" -f "$TD/pers.tmpl" -- false
+	sleep 0.3
+	got=$(log_lines "$ub" | sed -n 's/^<\([0-9]*\)>.*cmd="\([a-z]*\)"$/\1 \2/p' | tr '\n' ' ')
+	[ "$got" = "86 true 158 id " ] || fail "facility and rate 0: '$got'"
+	log_teardown
+	std_conf
+	reset_user "$a"
+}
+
 
 # ----------------------------------------------------- 11: 200 users ---
 
@@ -1329,6 +1621,34 @@ t_cmdns_joins_users_set() {
 	reset_user nsct_a
 }
 
+# An admin's cmd_ns -s VHOST -- ps ax lists what other launches run in the
+# user's set (issue 12); a launch's own view is unchanged: nscell's ps
+# there lists its own processes only (hidepid and a Landlock domain per
+# launch, persist/adminproc.c).
+t_cmdns_ps_shows_set() {
+	local u=nsct_a reaper sl
+	command -v ps >/dev/null || skip "no ps (procps) on the host" || return
+	reset_user "$u"
+	ONESHOT=()
+	spawn "$u" -s plain -f "$TD/pers.tmpl" -- sleep 67
+	reaper=$SPAWN_REAPER
+	sl=$(wait_child_comm "$SPAWN_PID" sleep) || fail "no sleep" || return
+	nsc "$u" -s plain -f "$TD/pers.tmpl" -- ps ax -o args=
+	expect_rc 0 && out_has '^ps ax' && out_lacks 'sleep' ||
+		fail "a launch's ps: $(ctx)" || return
+	cmdns -u "$u" -s plain -f "$TD/pers.tmpl" -- ps ax -o pid=,args=
+	expect_rc 0 && out_has '^ *[0-9]+ sleep 67$' && out_has '^ *1 ' ||
+		fail "cmd_ns's ps: $(ctx)" || return
+	# The other launch's environment stays its own (ptrace access).
+	cmdns -u "$u" -s plain -f "$TD/pers.tmpl" -- sh -c \
+		'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = sleep ] && exec cat $p/environ; done; echo nosleep'
+	[ "$RC" != 0 ] && ! grep -q HOME <<<"$OUT" ||
+		fail "cmd_ns read the other launch's environ: $(ctx)" || return
+	kill -KILL "$sl"
+	wait "$reaper" 2>/dev/null
+	reset_user "$u"
+}
+
 # The same python TIOCSTI under script(1): succeeds as the user outside any
 # sandbox (control), fails under cmd_ns (new session, no controlling tty).
 t_cmdns_tiocsti_fails() {
@@ -1413,12 +1733,21 @@ suite_tests() {
 	run_test "unmount_ns -u -s: only that vhost" t_unmount_vhost_only
 	run_test "unmount_ns -a: every user" t_unmount_all
 	run_test "unmount_ns -l: columns, PROCS, gone" t_unmount_list
+	run_test "unmount_ns -l -J: the listing as JSON" t_unmount_list_json
 	run_test "unmount_ns -k: the processes die" t_unmount_kill
 	run_test "unmount_ns -v: locking and removed lines" t_unmount_verbose
 	run_test "unmount_ns: root only" t_unmount_root_only
+	run_test "unmount_ns: 31 sets removed leave nothing in the store" t_unmount_tidy
+	run_test "unmount_ns: a typo in nscell.conf is a warning; lists and removes" t_unmount_config_typo
+	run_test "unmount_ns, cmd_ns: -h, --help, --version for anybody" t_unmount_help
+	run_test "unmount_ns: holders no record names, of this persistDir only" t_unmount_unrecorded
+	run_test "idleTimeout: the next launch retires idle sets, not busy or its own" t_idle_expiry_by_launch
+	run_test "unmount_ns --expire: idle sets, not held ones; dead holders' records" t_unmount_expire
+	run_test "launch log: one line per launch, escaped, no environment, rate-limited" t_launch_log
 	run_test "200 users persisted: host mountinfo +0 lines" t_mounts_200_users
 	run_test "cmd_ns: runs a command as the user" t_cmdns_runs_command
 	run_test "cmd_ns: joins the set nscell built" t_cmdns_joins_users_set
+	run_test "cmd_ns -s: ps ax shows the set's processes; a launch's ps only its own" t_cmdns_ps_shows_set
 	run_test "cmd_ns: TIOCSTI fails inside (succeeds outside, control)" t_cmdns_tiocsti_fails
 	run_test "cmd_ns -c: 125, cgroups are not supported yet" t_cmdns_cgroups_refused
 	run_test "cmd_ns: root only" t_cmdns_root_only

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "config.h"
 
@@ -63,6 +64,11 @@ struct err_case {
 	unsigned col;
 	const char *msg;
 };
+
+#define IDLE_MSG "idleTimeout must be a number of seconds, or of minutes, " \
+	"hours or days followed by m, h or d, at most 365 days"
+#define FAC_MSG "logFacility must be authpriv, auth, daemon, user or " \
+	"local0 to local7"
 
 static const struct err_case err_cases[] = {
     {"bogus 1\n", 0, 1, 1, "unknown key 'bogus'"},
@@ -217,6 +223,25 @@ static const struct err_case err_cases[] = {
      "duplicate key 'allowUserNamespaces'"},
     {"vhost a {\nallowUserNamespaces 1 0\n}\n", 0, 2, 23,
      "too many values for allowUserNamespaces"},
+    {"idleTimeout\n", 0, 1, 1, "missing value for idleTimeout"},
+    {"idleTimeout x\n", 0, 1, 13, IDLE_MSG},
+    {"idleTimeout 5w\n", 0, 1, 13, IDLE_MSG},
+    {"idleTimeout s\n", 0, 1, 13, IDLE_MSG},
+    {"idleTimeout -1\n", 0, 1, 13, IDLE_MSG},
+    {"idleTimeout 366d\n", 0, 1, 13, IDLE_MSG},
+    {"idleTimeout 31536001\n", 0, 1, 13, IDLE_MSG},
+    {"idleTimeout 1h 2\n", 0, 1, 16, "too many values for idleTimeout"},
+    {"idleTimeout 1\nidleTimeout 2\n", 0, 2, 1,
+     "duplicate key 'idleTimeout'"},
+    {"vhost a {\nidleTimeout 5\n}\n", 0, 2, 1,
+     "'idleTimeout' is not valid inside a vhost block"},
+    {"logFacility kern\n", 0, 1, 13, FAC_MSG},
+    {"logFacility local8\n", 0, 1, 13, FAC_MSG},
+    {"logFacility AUTHPRIV\n", 0, 1, 13, FAC_MSG},
+    {"launchLogRate 1000001\n", 0, 1, 15,
+     "launchLogRate must be a number from 0 to 1000000"},
+    {"launchLogRate x\n", 0, 1, 15,
+     "launchLogRate must be a number from 0 to 1000000"},
     {"minUid \"1\n", 0, 1, 8, "unterminated quote"},
     {"serverRoot '/a\n", 0, 1, 12, "unterminated quote"},
     {"serverRoot \"/a b\"x\n", 0, 1, 18, "text after closing quote"},
@@ -969,6 +994,80 @@ START_TEST(test_seccomp_settings)
 }
 END_TEST
 
+/* ---- idleTimeout, logFacility, launchLogRate (issue 16) ---- */
+
+START_TEST(test_operator_keys)
+{
+	static const struct {
+		const char *text;
+		uint32_t secs;
+	} idle[] = {
+		{ "idleTimeout 0\n", 0 }, { "idleTimeout 90\n", 90 },
+		{ "idleTimeout 90s\n", 90 }, { "idleTimeout 15m\n", 900 },
+		{ "idleTimeout 2h\n", 7200 }, { "idleTimeout 365d\n", 31536000 },
+		{ "idleTimeout 31536000\n", 31536000 },
+	};
+	struct nscell_conf c;
+	struct ns_err err;
+
+	ck_assert_int_eq(parse(&c, "", &err), 0);
+	ck_assert_uint_eq(c.idle_timeout, 0);
+	ck_assert_int_eq(c.log_facility, LOG_AUTHPRIV);
+	ck_assert_uint_eq(c.launch_log_rate, CONF_DEFAULT_LOG_RATE);
+	conf_free(&c);
+	for (size_t i = 0; i < ARRAY_LEN(idle); i++) {
+		ck_assert_int_eq(parse(&c, idle[i].text, &err), 0);
+		ck_assert_uint_eq(c.idle_timeout, idle[i].secs);
+		conf_free(&c);
+	}
+	ck_assert_int_eq(parse(&c, "logFacility local3\nlaunchLogRate 0\n",
+			       &err), 0);
+	ck_assert_int_eq(c.log_facility, LOG_LOCAL3);
+	ck_assert_uint_eq(c.launch_log_rate, 0);
+	conf_free(&c);
+	ck_assert_int_eq(parse(&c, "logFacility daemon\n"
+			       "launchLogRate 1000000\n", &err), 0);
+	ck_assert_int_eq(c.log_facility, LOG_DAEMON);
+	ck_assert_uint_eq(c.launch_log_rate, CONF_MAX_LOG_RATE);
+	conf_free(&c);
+}
+END_TEST
+
+/* ---- conf_parse_lenient: unmount_ns with a typo in the file ---- */
+
+START_TEST(test_lenient)
+{
+	static const char text[] =
+		"minUid 2000\n"
+		"bogusKey 1\n"
+		"persistDir /srv/lsns\n"
+		"vhost a {\n"
+		"  namspace 2\n"
+		"}\n"
+		"maxUid x\n"
+		"vhost b {\n";
+	struct nscell_conf c;
+	struct ns_err err;
+
+	ck_assert_int_eq(conf_init(&c), 0);
+	ck_assert_int_eq(conf_parse_lenient(&c, FILE_NAME, text,
+					    strlen(text), &err), 4);
+	ck_assert_str_eq(err.msg, "unknown key 'bogusKey'");
+	ck_assert_uint_eq(err.pos.line, 2);
+	ck_assert_str_eq(c.persist_dir, "/srv/lsns");
+	ck_assert_uint_eq(c.min_uid, 2000);
+	ck_assert_uint_eq(c.max_uid, CONF_DEFAULT_MAX_UID);
+	ck_assert_ptr_nonnull(conf_vhost(&c, "a"));
+	conf_free(&c);
+	/* A file without errors: the same as conf_parse_buf. */
+	ck_assert_int_eq(conf_init(&c), 0);
+	ck_assert_int_eq(conf_parse_lenient(&c, FILE_NAME, "persistDir /x\n",
+					    14, &err), 0);
+	ck_assert_str_eq(c.persist_dir, "/x");
+	conf_free(&c);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -1013,6 +1112,8 @@ config_suite(void)
 
 	tc = tcase_create("limits_owner");
 	tcase_add_test(tc, test_limits_and_owner);
+	tcase_add_test(tc, test_operator_keys);
+	tcase_add_test(tc, test_lenient);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pass_env");
