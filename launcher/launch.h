@@ -16,6 +16,7 @@ struct launch_opts {
 	struct vhost_arg vhost;		/* "": the server level */
 	struct path_arg tmpl, vtmpl, dir;	/* "": not given */
 	bool verbose, oneshot, check;
+	bool cgroups;			/* -c: enforce cgroups */
 	bool login_env;			/* cmd_ns: a login environment */
 	char **cmd;
 };
@@ -34,6 +35,8 @@ struct launch {
 	struct identity id;
 	struct tmpl ops;	/* effective: merged and expanded */
 	char *files[2];		/* template paths, kept for positions */
+	struct conf_limits lim;	/* the server's, then the user's file's */
+	char *lim_file;		/* that file's path, kept for positions */
 };
 
 /* First in main: priv_start(), or exit 125. */
@@ -42,6 +45,9 @@ void launch_load_config(struct launch *L);
 /* Caller, target and policy; --check drops to the caller here. */
 void launch_identify(struct launch *L);
 void launch_templates(struct launch *L);
+/* The target's limits: nscell.conf's, overridden by userConfDir/USER.conf
+ * (launcher/limits.c); called by launch_identify. */
+void launch_limits(struct launch *L);
 int launch_print_check(struct launch *L);
 int launch_run(struct launch *L, char **envp);
 

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "launch.h"
 #include "log.h"
 #include "persist.h"
@@ -223,16 +224,64 @@ list_set(struct um_opts *o, const char *pdir, uid_t uid, const char *vh)
 	store_close(&s);
 }
 
+/* The tenant's cgroup as nscell.conf places it (any manager). */
+static struct cg_request
+tenant_of(const struct launch *L, uid_t uid)
+{
+	return (struct cg_request){
+		.uid = uid, .manager = L->conf.cg_manager,
+		.root = L->conf.cg_root, .persist_dir = L->conf.persist_dir,
+	};
+}
+
+/* "12.5M", "3.0G": usage for a person; "-" when unknown. */
+static const char *
+human(int64_t v, char *buf, size_t len)
+{
+	static const char unit[] = "KMGT";
+	double d = (double)v;
+	int i = -1;
+
+	if (v < 0)
+		return "-";
+	while (d >= 1024 && i < 3) {
+		d /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%lld", (long long)v);
+	else
+		snprintf(buf, len, "%.1f%c", d, unit[i]);
+	return buf;
+}
+
+/* The tenant's usage: memory, tasks and CPU time of its cgroup. */
 static void
-print_list(struct um_opts *o)
+usage_cols(const struct launch *L, uid_t uid, char *buf, size_t len)
+{
+	struct cg_request rq = tenant_of(L, uid);
+	struct cg_usage u;
+	char mem[32], tasks[32], cpu[32];
+
+	if (cg_usage(&rq, &u) < 0)
+		u.memory = u.tasks = u.cpu_usec = -1;
+	snprintf(tasks, sizeof(tasks), "%lld", (long long)u.tasks);
+	snprintf(cpu, sizeof(cpu), "%.2fs", (double)u.cpu_usec / 1e6);
+	snprintf(buf, len, "%8s %6s %s", human(u.memory, mem, sizeof(mem)),
+		 u.tasks < 0 ? "-" : tasks, u.cpu_usec < 0 ? "-" : cpu);
+}
+
+static void
+print_list(struct um_opts *o, const struct launch *L)
 {
 	int *counts = calloc(o->n_recs + 1, sizeof(int));
-	char when[32], procs[16];
+	char when[32], procs[16], use[96];
 
 	if (!counts || persist_members(o->recs, o->n_recs, counts, NULL, 0) < 0)
 		die("cannot scan /proc");
-	printf("%-7s %-12s %-20s %-8s %-19s %-16s %s\n", "UID", "USER",
-	       "VHOST", "INSTANCE", "BUILT", "HASH", "PROCS");
+	printf("%-7s %-12s %-20s %-8s %-19s %-16s %-5s %8s %6s %s\n", "UID",
+	       "USER", "VHOST", "INSTANCE", "BUILT", "HASH", "PROCS", "MEMORY",
+	       "TASKS", "CPU");
 	for (size_t i = 0; i < o->n_recs; i++) {
 		const struct record *r = &o->recs[i];
 		struct passwd *pw = getpwuid(r->uid);
@@ -240,14 +289,52 @@ print_list(struct um_opts *o)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S",
 			 localtime(&r->built));
 		snprintf(procs, sizeof(procs), "%d", counts[i]);
-		printf("%-7u %-12s %-20s %-8lu %-19s %016llx %s\n",
+		usage_cols(L, r->uid, use, sizeof(use));
+		printf("%-7u %-12s %-20s %-8lu %-19s %016llx %-5s %s\n",
 		       (unsigned)r->uid, pw ? pw->pw_name : "?",
 		       r->vhost[0] ? r->vhost : "-", r->instance, when,
 		       (unsigned long long)r->hash,
-		       r->holder ? procs : "gone");
+		       r->holder ? procs : "gone", use);
 	}
 	free(counts);
 	o->n_recs = 0;
+}
+
+/* The empty cgroups of the tenants whose sets were removed (of every
+ * tenant nscell set one up for, with -a): their holders first get a
+ * moment, bounded by -t, to leave. */
+static void
+remove_cgroups(struct um_opts *o, const struct launch *L, uid_t one)
+{
+	long long deadline = now_ms() + (o->timeout_ms < 2000 ?
+					 o->timeout_ms : 2000);
+	uid_t *uids = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->n_recs; i++) {
+		long long left = deadline - now_ms();
+
+		wait_gone(o->recs[i].holder, left > 0 ? (unsigned)left : 0);
+	}
+	if (o->all && cg_tenants(L->conf.persist_dir, &uids, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < n + o->n_recs + 1; i++) {
+		uid_t uid = i < n ? uids[i] : i < n + o->n_recs ?
+			o->recs[i - n].uid : one;
+		struct cg_request rq = tenant_of(L, uid);
+		struct ns_err err = { .code = 0 };
+		int r;
+
+		if (uid == (uid_t)-1)
+			continue;
+		r = cg_remove(&rq, &err);
+		if (r < 0)
+			fprintf(stderr, "unmount_ns: %s\n", err.msg[0] ?
+				err.msg : strerror(-r));
+		else if (r > 0 && o->verbose)
+			printf("uid %u: removed its cgroup\n", (unsigned)uid);
+	}
+	free(uids);
 }
 
 typedef void (*set_fn)(struct um_opts *o, const char *pdir, uid_t uid,
@@ -297,6 +384,7 @@ main(int argc, char **argv)
 {
 	struct launch L = { 0 };
 	struct um_opts o;
+	uid_t uid = (uid_t)-1;
 
 	if (argc < 1 || getuid() != 0 || geteuid() != 0)
 		die("unmount_ns: only root may remove persisted sets");
@@ -304,13 +392,14 @@ main(int argc, char **argv)
 	launch_load_config(&L);
 	if (o.list) {
 		each_uid(&o, L.conf.persist_dir, list_set);
-		print_list(&o);
+		print_list(&o, &L);
 	}
 	if (o.all) {
 		each_uid(&o, L.conf.persist_dir, unmount_set);
 	} else if (o.user.given) {
 		struct identity id;
-		uid_t uid = o.user.uid;
+
+		uid = o.user.uid;
 
 		/* A uid needs no lookup: the user may be gone already. */
 		if (!o.user.numeric) {
@@ -323,6 +412,8 @@ main(int argc, char **argv)
 			   unmount_set);
 	}
 	finish(&o);
+	if (o.all || o.user.given)
+		remove_cgroups(&o, &L, uid);
 	free(o.recs);
 	fflush(stdout);
 	return o.status;

@@ -9,8 +9,11 @@
  *                    gets an nsset: one fd per namespace (plus a user
  *                    namespace mapping only the target ids, when asked).
  *   sandbox_enter()  setns()es the calling process into an nsset (all but
- *                    the user namespace, which the command's process joins
- *                    last, in priv_drop, once nothing else needs root).
+ *                    the cgroup namespace, which the command's process
+ *                    joins once it is in the tenant's cgroup
+ *                    (sandbox_enter_cgroup), and the user namespace, which
+ *                    it joins last, in priv_drop, once nothing else needs
+ *                    root).
  *
  * A one-shot launch builds and enters; persistence keeps the nsset (the
  * holder) alive under persistDir and later launches only enter it.
@@ -26,6 +29,8 @@
 #include <sys/types.h>
 
 #include "template.h"
+
+struct cg_tenant;
 
 enum ns_index { NS_MNT, NS_PID, NS_IPC, NS_UTS, NS_CGROUP, NS_USER, NS_COUNT };
 
@@ -56,6 +61,8 @@ struct sandbox_spec {
 					 * committed; retires on SIGTERM */
 	const char *passwd;		/* $PASSWD text, NULL if unused */
 	const char *group;		/* $GROUP text, NULL if unused */
+	const struct cg_tenant *cg;	/* the tenant's cgroup: the holder
+					 * is born in it; NULL: none */
 	int verbose_fd;			/* -v: one line per op, else -1 */
 	int debug_fd;			/* /lsnsdebug, else -1 */
 };
@@ -80,8 +87,15 @@ int sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
  * leaves nothing running that no record points to. */
 int sandbox_commit(struct nsset *s);
 
-/* setns() into every namespace of @s but the user namespace.  After this
- * the caller's root and cwd are the sandbox's. */
+/* setns() into every namespace of @s but the cgroup and user
+ * namespaces.  After this the caller's root and cwd are the sandbox's. */
 int sandbox_enter(const struct nsset *s, struct ns_err *err);
+
+/* setns() into @s's cgroup namespace: by the command's process, once it
+ * is in the tenant's cgroup.  (With nsdelegate, a cgroup namespace is a
+ * delegation boundary: a process inside one could not be moved to a
+ * cgroup outside it, and the monitor, which stays where it is, never
+ * joins it.) */
+int sandbox_enter_cgroup(const struct nsset *s, struct ns_err *err);
 
 #endif
