@@ -24,24 +24,26 @@
 
 /* --------------------------------------------------------------- usage --- */
 
+/* The number in @file, or after "@key " at the start of one of its
+ * lines (cpu.stat); -1 when there is none. */
 static int64_t
 read_num(int dir, const char *file, const char *key)
 {
-	char buf[4096], *p = buf;
+	char buf[4096], *line, *save = NULL;
+	size_t n = key ? strlen(key) : 0;
 
 	if (dir < 0 || cg_read_at(dir, file, buf, sizeof(buf)) < 0)
 		return -1;
-	if (key) {
-		size_t n = strlen(key);
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *v = line;
 
-		for (p = buf; p && (strncmp(p, key, n) || p[n] != ' ');
-		     p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
-			;
-		if (!p)
-			return -1;
-		p += n + 1;
+		if (key && (strncmp(line, key, n) || line[n] != ' '))
+			continue;
+		v += key ? n + 1 : 0;
+		return isdigit((unsigned char)*v) ? strtoll(v, NULL, 10) : -1;
 	}
-	return isdigit((unsigned char)*p) ? strtoll(p, NULL, 10) : -1;
+	return -1;
 }
 
 int
