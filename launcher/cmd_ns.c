@@ -29,7 +29,7 @@ usage(int code)
 		"[-f TEMPLATE] [-2 TEMPLATE] [-v] [-- CMD ARG...]\n"
 		"  -u  user (nobody by default)   -s  vhost\n"
 		"  -m  command (/bin/bash by default)   -d  directory (home)\n"
-		"  -c  enforce cgroups (not supported yet)\n"
+		"  -c  enforce cgroups: the user's cgroup and limits\n"
 		"  -f  server template   -2  vhost template   -v  verbose\n"
 		"  -h, --help, --version\n");
 	_exit(code);
@@ -79,7 +79,7 @@ parse(int argc, char **argv, struct launch_opts *o, char **one)
 		case 'f': gate_raw(&raw.tmpl, 'f', optarg); break;
 		case '2': gate_raw(&raw.vtmpl, '2', optarg); break;
 		case 'v': o->verbose = true; break;
-		case 'c': die("cgroups are not supported yet");
+		case 'c': o->cgroups = true; break;
 		case 'h': usage(0); break;
 		case 'V': version();
 		default:

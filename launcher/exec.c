@@ -113,7 +113,7 @@ reserve_stack(void)
 void
 exec_command(char *const argv[], char *const envp[], const char *dir,
 	     const char *home, const sigset_t *mask, int parent,
-	     const struct sc_bpf *filter)
+	     const struct sc_bpf *filter, const struct priv_rlimits *lim)
 {
 	int e;
 
@@ -133,7 +133,7 @@ exec_command(char *const argv[], char *const envp[], const char *dir,
 	if (sigprocmask(SIG_SETMASK, mask, NULL) < 0)
 		die("sigprocmask: %s", strerror(errno));
 	reserve_stack();
-	if (priv_restore_limits() < 0)
+	if (priv_restore_limits(lim) < 0)
 		die("cannot restore the caller's resource limits");
 	/* Last: nothing of nscell's own runs under the filter but the
 	 * exec (and its PATH search), and the filter refuses neither. */

@@ -131,6 +131,9 @@ launch_identify(struct launch *L)
 							 sizeof(who)),
 		    strerror(-r));
 	gate_target(&L->conf, &L->caller, &L->id, &L->o);
+	/* --check runs as the caller, who may not read users' files. */
+	if (!L->o.check)
+		launch_limits(L);
 	debugf("caller uid %u, target %s (uid %u gid %u), vhost '%s'",
 	       (unsigned)L->caller.uid, L->id.user, (unsigned)L->id.uid,
 	       (unsigned)L->id.gid, L->o.vhost.name);

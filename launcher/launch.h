@@ -17,6 +17,7 @@ struct launch_opts {
 	struct vhost_arg vhost;		/* "": the server level */
 	struct path_arg tmpl, vtmpl, dir;	/* "": not given */
 	bool verbose, oneshot, check;
+	bool cgroups;			/* -c: enforce cgroups */
 	bool login_env;			/* cmd_ns: a login environment */
 	bool whole_set;			/* cmd_ns: /proc shows the set's
 					 * processes, not only its own */
@@ -45,6 +46,8 @@ struct launch {
 	struct sc_file sc_file;
 	char *sc_path;
 	bool nested_userns;
+	struct conf_limits lim;	/* the server's, then the user's file's */
+	char *lim_file;		/* that file's path, kept for positions */
 };
 
 /* First in main: priv_start(), or exit 125. */
@@ -56,6 +59,9 @@ void launch_load_config_lenient(struct launch *L);
 /* Caller, target and policy; --check drops to the caller here. */
 void launch_identify(struct launch *L);
 void launch_templates(struct launch *L);
+/* The target's limits: nscell.conf's, overridden by userConfDir/USER.conf
+ * (launcher/limits.c); called by launch_identify. */
+void launch_limits(struct launch *L);
 int launch_print_check(struct launch *L);
 /* The seccomp policy into L->sc: the FILE, if the configuration names
  * one, read through the trusted-file gate, parsed and checked. */

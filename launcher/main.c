@@ -19,7 +19,7 @@
 static const char usage_text[] =
 	"usage: nscell [-u USER|UID] [-s VHOST] [-f TEMPLATE] "
 	"[-2 VHOST_TEMPLATE] [-d DIR]\n"
-	"              [-v] [-n] [--check] [--] COMMAND [ARG...]\n"
+	"              [-v] [-n] [-c] [--check] [--] COMMAND [ARG...]\n"
 	"  -u USER   target user (root and allowCaller members only; "
 	"default: yourself)\n"
 	"  -s VHOST  vhost name (its persisted set and vhost template)\n"
@@ -29,6 +29,8 @@ static const char usage_text[] =
 	"  -d DIR    working directory inside (default: home, else /)\n"
 	"  -v        one line per template op on stderr\n"
 	"  -n        one-shot: build a fresh sandbox, persist nothing\n"
+	"  -c        enforce cgroups: the user's cgroup and limits, or "
+	"exit 125\n"
 	"  --check   print the effective op list and exit\n"
 	"  -h, --help, --version\n";
 
@@ -53,7 +55,7 @@ parse_args(int argc, char **argv, struct launch_opts *o)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+u:s:f:2:d:vnh", lopts,
+	while ((c = getopt_long(argc, argv, "+u:s:f:2:d:vnch", lopts,
 				NULL)) != -1) {
 		switch (c) {
 		case 'u': gate_raw(&raw.user, 'u', optarg); break;
@@ -63,6 +65,7 @@ parse_args(int argc, char **argv, struct launch_opts *o)
 		case 'd': gate_raw(&raw.dir, 'd', optarg); break;
 		case 'v': o->verbose = true; break;
 		case 'n': o->oneshot = true; break;
+		case 'c': o->cgroups = true; break;
 		case 'C': o->check = true; break;
 		case 'h': usage(0); break;
 		case 'V': dprintf(STDOUT_FILENO, "nscell %s\n",

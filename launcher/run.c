@@ -10,6 +10,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "env.h"
 #include "exec.h"
 #include "landlock.h"
@@ -30,11 +32,13 @@
 #define LOCK_TIMEOUT_MS 30000
 
 static void
-fill_spec(struct launch *L, struct sandbox_spec *spec, struct ns_err *err)
+fill_spec(struct launch *L, struct sandbox_spec *spec,
+	  const struct cg_tenant *cg, struct ns_err *err)
 {
 	char *passwd = NULL, *group = NULL;
 
 	*spec = (struct sandbox_spec){
+		.cg = cg,
 		.ops = &L->ops,
 		.id = { L->id.uid, L->id.gid, L->id.user, L->id.home,
 			L->id.groups, L->id.n_groups },
@@ -78,6 +82,10 @@ spec_hash(const struct sandbox_spec *spec)
 		h = tmpl_hash_bytes(h, spec->passwd, strlen(spec->passwd));
 	if (spec->group)
 		h = tmpl_hash_bytes(h, spec->group, strlen(spec->group) + 1);
+	/* Its holder lives in the tenant's cgroup, and its cgroup namespace
+	 * is rooted there: turning cgroups on or off builds a new set. */
+	if (spec->cg)
+		h = tmpl_hash_bytes(h, spec->cg->path, strlen(spec->cg->path));
 	return tmpl_hash_bytes(h, spec->persist_dir,
 			       strlen(spec->persist_dir));
 }
@@ -117,7 +125,7 @@ expire_idle(struct launch *L)
  * and enter it.  Returns the set's lock file for persist_note_used(), or
  * -1 (one-shot). */
 static int
-acquire_sandbox(struct launch *L, struct nsset *ns)
+acquire_sandbox(struct launch *L, struct nsset *ns, const struct cg_tenant *cg)
 {
 	struct ns_err err = { .code = 0 };
 	uint64_t stamp = L->o.oneshot ? 0 : persist_group_stamp();
@@ -143,7 +151,7 @@ acquire_sandbox(struct launch *L, struct nsset *ns)
 	 * user (fsuid) must not see the caller's groups. */
 	if (setgroups(L->id.n_groups, L->id.groups) < 0)
 		die("setgroups: %s", strerror(errno));
-	fill_spec(L, &spec, &err);
+	fill_spec(L, &spec, cg, &err);
 	if (spec.persistent) {
 		uint64_t srchash = TMPL_HASH_INIT;
 
@@ -200,10 +208,50 @@ struct child_args {
 	char **env;
 	const sigset_t *mask;
 	int parent;
-	int userns;
-	const struct sc_bpf *filter;
-	bool sandboxed;		/* in a set's namespaces */
+	const struct nsset *ns;		/* NULL: namespaces disabled */
+	const struct cg_tenant *cg;	/* NULL: no cgroup */
+	const struct sc_bpf *filter;	/* len 0: none */
 };
+
+/* The configured rlimits of the command (RLIM_INFINITY: none). */
+static void
+conf_rlimits(const struct conf_limits *l, struct priv_rlimits *r)
+{
+	static const struct {
+		size_t off;
+		enum conf_limit soft, hard;
+	} map[] = {
+		{ offsetof(struct priv_rlimits, cpu), CONF_L_CPU_SOFT,
+		  CONF_L_CPU_HARD },
+		{ offsetof(struct priv_rlimits, as), CONF_L_MEM_SOFT,
+		  CONF_L_MEM_HARD },
+		{ offsetof(struct priv_rlimits, nproc), CONF_L_PROC_SOFT,
+		  CONF_L_PROC_HARD },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(*map); i++) {
+		struct rlimit *rl = (struct rlimit *)((char *)r + map[i].off);
+		uint64_t v;
+
+		rl->rlim_cur = conf_limit_get(l, map[i].soft, &v) ? v :
+			RLIM_INFINITY;
+		rl->rlim_max = conf_limit_get(l, map[i].hard, &v) ? v :
+			RLIM_INFINITY;
+	}
+}
+
+/* Into the tenant's cgroup (v1: now; v2: clone3 did it) and only then
+ * into the set's cgroup namespace, still root: nothing of the tenant's
+ * has run yet. */
+static void
+child_cgroup(const struct child_args *a)
+{
+	struct ns_err err = { .code = 0 };
+
+	if (cg_join(a->cg, &err) < 0 ||
+	    (a->ns && sandbox_enter_cgroup(a->ns, &err) < 0))
+		die_err(&err);
+}
 
 /* Drop for good, scope abstract sockets, and execute: never returns. */
 static void __attribute__((noreturn))
@@ -211,15 +259,18 @@ child_main(const struct child_args *a)
 {
 	struct launch *L = a->L;
 	struct ns_err err = { .code = 0 };
+	struct priv_rlimits lim;
 	int r;
 
+	child_cgroup(a);
 	/* Still root, in the set's pid namespace (forked after the setns):
 	 * cmd_ns's own view of /proc (persist/adminproc.c). */
-	if (L->o.whole_set && a->sandboxed &&
+	if (L->o.whole_set && a->ns &&
 	    sandbox_unhide_procs(&L->ops, &err) < 0)
 		die_err(&err);
+	conf_rlimits(&L->lim, &lim);
 	r = priv_drop(L->id.uid, L->id.gid, L->id.groups, L->id.n_groups,
-		      a->userns);
+		      a->ns ? a->ns->fd[NS_USER] : -1);
 	if (r < 0)
 		die("cannot drop to uid %u gid %u: %s", (unsigned)L->id.uid,
 		    (unsigned)L->id.gid, strerror(-r));
@@ -231,17 +282,19 @@ child_main(const struct child_args *a)
 		debugf("no Landlock ABI 6: abstract unix sockets are not "
 		       "scoped (see SECURITY.md)");
 	exec_command(L->o.cmd, a->env, L->o.dir.path[0] ? L->o.dir.path :
-		     NULL, L->id.home, a->mask, a->parent, a->filter);
+		     NULL, L->id.home, a->mask, a->parent, a->filter, &lim);
 }
 
 /* The command's process is a plain fork: the same path in every build,
  * sanitizers included, and nothing shared with the root monitor once it
  * runs (issue 11; a CLONE_VM|CLONE_VFORK child measured no gain and ran
- * libcap-ng, setns and die() in the monitor's memory). */
+ * libcap-ng, setns and die() in the monitor's memory).  In a v2 cgroup,
+ * clone3 with fork()'s semantics puts it there as it is born. */
 static pid_t
 spawn_command(const struct child_args *a)
 {
-	pid_t pid = fork();
+	pid_t pid = a->cg && a->cg->dir >= 0 ? (pid_t)cg_clone(a->cg, 0) :
+		fork();
 
 	if (pid == 0)
 		child_main(a);
@@ -268,14 +321,63 @@ command_env(const struct launch *L, char **envp)
 	return env_build(envp, &r);
 }
 
+/* maxEntryProcesses: a slot among the tenant's concurrent launches, held
+ * by the monitor until the command ends (-1: no cap). */
+static int
+entry_slot(struct launch *L)
+{
+	struct ns_err err = { .code = 0 };
+	uint64_t max;
+	int fd;
+
+	if (!conf_limit_get(&L->lim, CONF_L_ENTRY, &max))
+		return -1;
+	if (cg_entry(L->conf.persist_dir, L->id.uid, (unsigned)max,
+		     (unsigned)L->lim.v[CONF_L_ENTRY_WAIT] * 1000, &fd,
+		     &err) < 0)
+		die_err(&err);
+	return fd;
+}
+
+/* The tenant's cgroup, when -c or the configuration asks for it: every
+ * process of the launch is placed in it, or the launch exits 125. */
+static bool
+open_cgroup(struct launch *L, struct cg_tenant *cg)
+{
+	struct ns_err err = { .code = 0 };
+	struct cg_request rq = {
+		.uid = L->id.uid, .lim = &L->lim,
+		.manager = L->conf.cg_manager, .root = L->conf.cg_root,
+		.home = L->id.home, .persist_dir = L->conf.persist_dir,
+	};
+
+	cg_init(cg);
+	if (!L->o.cgroups && !conf_cg_enabled(&L->conf, launch_vhost(&L->o))) {
+		if (conf_limits_need_cgroup(&L->lim))
+			debugf("cgroups are off: the cgroup limits are not "
+			       "enforced");
+		return false;
+	}
+	if (cg_tenant_open(&rq, cg, &err) < 0)
+		die_err(&err);
+	debugf("%s the cgroup %s", cg->created ? "set up" : "opened",
+	       cg->path);
+	if (L->o.verbose)
+		dprintf(STDERR_FILENO, "nscell: %s cgroup %s\n", cg->created ?
+			"set up the tenant's" : "the tenant's", cg->path);
+	return true;
+}
+
 int
 launch_run(struct launch *L, char **envp)
 {
 	bool enabled = conf_ns_enabled(&L->conf, launch_vhost(&L->o));
+	struct cg_tenant cg;
 	struct nsset ns;
 	char **env;
 	sigset_t mask;
-	int parent, status, used = -1;
+	int parent, status, used = -1, slot;
+	bool cg_on;
 	pid_t child;
 
 	env = command_env(L, envp);
@@ -283,9 +385,11 @@ launch_run(struct launch *L, char **envp)
 		die("environment: %s", strerror(errno));
 	launch_seccomp(L);
 	launchlog_open(L, L->o.program ? L->o.program : "nscell");
+	slot = entry_slot(L);
+	cg_on = open_cgroup(L, &cg);
 	nsset_init(&ns);
 	if (enabled) {
-		used = acquire_sandbox(L, &ns);
+		used = acquire_sandbox(L, &ns, cg_on ? &cg : NULL);
 	} else {
 		struct ns_err err = { .code = 0 };
 
@@ -301,17 +405,20 @@ launch_run(struct launch *L, char **envp)
 	parent = (int)syscall(SYS_pidfd_open, getpid(), 0);
 	if (parent < 0)
 		die("pidfd_open: %s", strerror(errno));
-	child = spawn_command(&(struct child_args){ L, env, &mask, parent,
-						    ns.fd[NS_USER],
-						    &ns.filter, enabled });
+	child = spawn_command(&(struct child_args){
+		L, env, &mask, parent, enabled ? &ns : NULL,
+		cg_on ? &cg : NULL, &ns.filter });
 	if (child < 0)
 		die("clone: %s", strerror(errno));
 	close(parent);
 	nsset_close(&ns);
+	cg_tenant_close(&cg);
 	if (priv_monitor() < 0)
 		die("cannot drop the monitor's capabilities");
 	status = exec_monitor(child);
 	persist_note_used(used);
 	launchlog_done(status);
+	if (slot >= 0)
+		close(slot);
 	return status;
 }

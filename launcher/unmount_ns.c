@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "launch.h"
 #include "log.h"
 #include "persist.h"
@@ -167,27 +168,77 @@ target_uid(const struct um_opts *o)
 
 /* ------------------------------------------------------------ listing --- */
 
+/* The tenant's cgroup as nscell.conf places it (any manager). */
+static struct cg_request
+tenant_of(const struct nscell_conf *conf, uid_t uid)
+{
+	return (struct cg_request){
+		.uid = uid, .manager = conf->cg_manager,
+		.root = conf->cg_root, .persist_dir = conf->persist_dir,
+	};
+}
+
+/* The tenant's usage (memory, tasks, CPU time of its cgroup); -1 each
+ * when it has none or it cannot be read. */
+static struct cg_usage
+usage_of(const struct nscell_conf *conf, uid_t uid)
+{
+	struct cg_request rq = tenant_of(conf, uid);
+	struct cg_usage u;
+
+	if (cg_usage(&rq, &u) < 0)
+		u.memory = u.tasks = u.cpu_usec = -1;
+	return u;
+}
+
+/* "12.5M", "3.0G": a size for a person; "-" when unknown. */
+static const char *
+human(int64_t v, char *buf, size_t len)
+{
+	static const char unit[] = "KMGT";
+	double d = (double)v;
+	int i = -1;
+
+	if (v < 0)
+		return "-";
+	while (d >= 1024 && i < 3) {
+		d /= 1024;
+		i++;
+	}
+	if (i < 0)
+		snprintf(buf, len, "%lld", (long long)v);
+	else
+		snprintf(buf, len, "%.1f%c", d, unit[i]);
+	return buf;
+}
+
 static void
-print_table(const struct set_list *l, time_t now)
+print_table(const struct set_list *l, time_t now,
+	    const struct nscell_conf *conf)
 {
 	char age[48], idle[48], procs[16], holder[16], inst[24], hash[20];
+	char mem[32], tasks[24], cpu[32];
 
-	printf("%-7s %-12s %-20s %-8s %-7s %-5s %-6s %-6s %-8s %s\n", "UID",
-	       "USER", "VHOST", "STATE", "HOLDER", "PROCS", "AGE", "IDLE",
-	       "INSTANCE", "HASH");
+	printf("%-7s %-12s %-20s %-8s %-7s %-5s %-6s %-6s %-8s %-16s %8s %6s "
+	       "%s\n", "UID", "USER", "VHOST", "STATE", "HOLDER", "PROCS",
+	       "AGE", "IDLE", "INSTANCE", "HASH", "MEMORY", "TASKS", "CPU");
 	for (size_t i = 0; i < l->n; i++) {
 		const struct set_info *s = &l->v[i];
 		const struct record *r = &s->rec;
 		struct passwd *pw = getpwuid(r->uid);
 		bool gone = s->state == SET_GONE;
 		bool rec = s->state == SET_LIVE || gone;
+		struct cg_usage u = usage_of(conf, r->uid);
 
 		snprintf(holder, sizeof(holder), "%d", (int)r->holder);
 		snprintf(procs, sizeof(procs), "%d", s->procs);
 		snprintf(inst, sizeof(inst), "%lu", r->instance);
 		snprintf(hash, sizeof(hash), "%016llx",
 			 (unsigned long long)r->hash);
-		printf("%-7u %-12s %-20s %-8s %-7s %-5s %-6s %-6s %-8s %s\n",
+		snprintf(tasks, sizeof(tasks), "%lld", (long long)u.tasks);
+		snprintf(cpu, sizeof(cpu), "%.2fs", (double)u.cpu_usec / 1e6);
+		printf("%-7u %-12s %-20s %-8s %-7s %-5s %-6s %-6s %-8s %-16s "
+		       "%8s %6s %s\n",
 		       (unsigned)r->uid, pw ? pw->pw_name : "?",
 		       vhost_text(s), state_names[s->state],
 		       gone ? "-" : holder, gone ? "-" : procs,
@@ -195,7 +246,9 @@ print_table(const struct set_list *l, time_t now)
 		       "-",
 		       !gone && !s->procs && s->used ?
 		       duration(idle, sizeof(idle), now - s->used) : "-",
-		       rec ? inst : "-", rec ? hash : "-");
+		       rec ? inst : "-", rec ? hash : "-",
+		       human(u.memory, mem, sizeof(mem)),
+		       u.tasks < 0 ? "-" : tasks, u.cpu_usec < 0 ? "-" : cpu);
 	}
 }
 
@@ -226,16 +279,18 @@ json_num_or_null(const char *key, bool have, long long v)
 }
 
 static void
-print_json(const struct set_list *l, time_t now, unsigned idle_timeout)
+print_json(const struct set_list *l, time_t now,
+	   const struct nscell_conf *conf)
 {
 	printf("{\"now\": %lld, \"idleTimeout\": %u, \"sets\": [",
-	       (long long)now, idle_timeout);
+	       (long long)now, conf->idle_timeout);
 	for (size_t i = 0; i < l->n; i++) {
 		const struct set_info *s = &l->v[i];
 		const struct record *r = &s->rec;
 		struct passwd *pw = getpwuid(r->uid);
 		bool gone = s->state == SET_GONE;
 		bool rec = s->state == SET_LIVE || gone;
+		struct cg_usage u = usage_of(conf, r->uid);
 		char hash[20];
 
 		printf("%s\n  {\"uid\": %u, \"user\": ", i ? "," : "",
@@ -263,6 +318,10 @@ print_json(const struct set_list *l, time_t now, unsigned idle_timeout)
 			json_str(hash);
 		else
 			printf("null");
+		/* The tenant's cgroup (every set of the uid shares it). */
+		json_num_or_null("memory", u.memory >= 0, u.memory);
+		json_num_or_null("tasks", u.tasks >= 0, u.tasks);
+		json_num_or_null("cpuUsec", u.cpu_usec >= 0, u.cpu_usec);
 		printf("}");
 	}
 	printf("%s]}\n", l->n ? "\n" : "");
@@ -281,9 +340,9 @@ list_sets(struct um_opts *o, const struct nscell_conf *conf)
 	    persist_count(&l, NULL, 0) < 0)
 		die("cannot read the sets: %s", strerror(errno));
 	if (o->json)
-		print_json(&l, now, conf->idle_timeout);
+		print_json(&l, now, conf);
 	else
-		print_table(&l, now);
+		print_table(&l, now, conf);
 	set_list_free(&l);
 }
 
@@ -461,6 +520,40 @@ finish(struct um_opts *o)
 	free(pids);
 }
 
+/* The empty cgroups of the tenants whose sets were removed (of @one, and
+ * with -a of every tenant nscell set one up for): their holders first get
+ * a moment, bounded by -t and at most 2 s, to leave. */
+static void
+remove_cgroups(struct um_opts *o, const struct nscell_conf *conf, uid_t one)
+{
+	long long deadline = now_ms() + (o->timeout_ms < 2000 ?
+					 o->timeout_ms : 2000);
+	uid_t *uids = NULL;
+	size_t n = 0;
+
+	for (size_t i = 0; i < o->done.n; i++)
+		wait_gone(o->done.v[i].rec.holder, deadline - now_ms());
+	if (o->all && cg_tenants(conf->persist_dir, &uids, &n) < 0)
+		n = 0;
+	for (size_t i = 0; i < n + o->done.n + 1; i++) {
+		uid_t uid = i < n ? uids[i] : i < n + o->done.n ?
+			o->done.v[i - n].rec.uid : one;
+		struct cg_request rq = tenant_of(conf, uid);
+		struct ns_err err = { .code = 0 };
+		int r;
+
+		if (uid == (uid_t)-1)
+			continue;
+		r = cg_remove(&rq, &err);
+		if (r < 0)
+			fprintf(stderr, "unmount_ns: %s\n", err.msg[0] ?
+				err.msg : strerror(-r));
+		else if (r > 0 && o->verbose)
+			printf("uid %u: removed its cgroup\n", (unsigned)uid);
+	}
+	free(uids);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -480,6 +573,8 @@ main(int argc, char **argv)
 	if (o.all || o.user.given)
 		remove_sets(&o, L.conf.persist_dir);
 	finish(&o);
+	if (o.all || o.user.given)
+		remove_cgroups(&o, &L.conf, o.all ? (uid_t)-1 : target_uid(&o));
 	set_list_free(&o.done);
 	fflush(stdout);
 	return o.status;

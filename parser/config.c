@@ -43,13 +43,16 @@ struct cursor {
 };
 
 struct pstate {
-	struct nscell_conf *c;
+	struct nscell_conf *c;	/* NULL in a user's file */
+	struct conf_limits *lim;	/* where limit keys go */
 	struct ns_err *err;
 	const char *file;
 	unsigned line;
 	bool in_vh;	  /* inside the block c->vhosts[n_vhosts - 1] */
-	unsigned seen;	  /* single-valued server keys already set */
-	unsigned vh_seen; /* same for the current vhost block */
+	bool user_file;	  /* conf_parse_user: limit keys only */
+	uint64_t seen;	  /* single-valued server keys already set */
+	uint64_t vh_seen; /* same for the current vhost block */
+	uint32_t lim_here; /* limit keys written in this file */
 };
 
 /* Why a template path (namespaceConf, namespaceConfVhAdd) is refused. */
@@ -538,27 +541,210 @@ do_owner(struct pstate *ps, struct cursor *cu, const struct tok *key)
 	return 0;
 }
 
+/* 0, 1 or 2 (not set, off, on), for namespace and cgroups. */
 static int
-do_ns(struct pstate *ps, struct cursor *cu, const struct tok *key)
+tristate(struct pstate *ps, struct cursor *cu, const struct tok *key,
+	 enum conf_ns *out)
 {
 	struct tok v;
-	enum conf_ns ns;
 	int r = one_value(ps, cu, key, &v);
 
 	if (r < 0)
 		return r;
 	if (tok_is(&v, "0"))
-		ns = CONF_NS_UNSET;
+		*out = CONF_NS_UNSET;
 	else if (tok_is(&v, "1"))
-		ns = CONF_NS_OFF;
+		*out = CONF_NS_OFF;
 	else if (tok_is(&v, "2"))
-		ns = CONF_NS_ON;
+		*out = CONF_NS_ON;
 	else
-		return perr(ps, v.col, "namespace must be 0, 1 or 2");
-	if (ps->in_vh)
-		cur_vh(ps)->ns = ns;
+		return perr(ps, v.col, "%.*s must be 0, 1 or 2", TOKF(key));
+	return 0;
+}
+
+static int
+do_ns(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	return tristate(ps, cu, key, ps->in_vh ? &cur_vh(ps)->ns : &ps->c->ns);
+}
+
+static int
+do_cgroups(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	return tristate(ps, cu, key, ps->in_vh ? &cur_vh(ps)->cg : &ps->c->cg);
+}
+
+static int
+do_cg_manager(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (tok_is(&v, "auto"))
+		ps->c->cg_manager = CONF_CGM_AUTO;
+	else if (tok_is(&v, "systemd"))
+		ps->c->cg_manager = CONF_CGM_SYSTEMD;
+	else if (tok_is(&v, "cgroupfs"))
+		ps->c->cg_manager = CONF_CGM_CGROUPFS;
 	else
-		ps->c->ns = ns;
+		return perr(ps, v.col, "cgroupManager must be auto, systemd or "
+			    "cgroupfs");
+	return 0;
+}
+
+/* cgroupRoot: a cgroup path as /proc/PID/cgroup shows them, below the
+ * root: components of [A-Za-z0-9._-], none "." or "..". */
+static int
+do_cg_root(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v = { 0 };
+	size_t i, start;
+	char *p;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	if (v.len < 2 || v.s[0] != '/' || v.s[v.len - 1] == '/' ||
+	    v.len > 1024)
+		goto bad;
+	for (i = 1, start = 1; i <= v.len; i++) {
+		if (i < v.len && v.s[i] != '/') {
+			if (!name_char_ok(v.s[i]))
+				goto bad;
+			continue;
+		}
+		if (i == start || (i - start == 1 && v.s[start] == '.') ||
+		    (i - start == 2 && !memcmp(v.s + start, "..", 2)))
+			goto bad;
+		start = i + 1;
+	}
+	p = tok_dup(&v);
+	if (!p)
+		return nomem(ps);
+	free(ps->c->cg_root);
+	ps->c->cg_root = p;
+	return 0;
+bad:
+	return perr(ps, v.col, "cgroupRoot must be a cgroup path below the "
+		    "root, such as /nscell ([A-Za-z0-9._-] components, no . "
+		    "or ..)");
+}
+
+static int
+do_user_dir(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	struct tok v = { 0 };
+	char *p = NULL;
+	int r = one_value(ps, cu, key, &v);
+
+	if (r < 0)
+		return r;
+	r = set_path(ps, &p, &v, PATH_ABS);
+	if (r < 0)
+		return r;
+	if (tmpl_path_normalise(p) < 0 || strcmp(p, "/") == 0) {
+		free(p);
+		return perr(ps, v.col, "userConfDir must be a directory "
+			    "below /, with no '..'");
+	}
+	free(ps->c->user_dir);
+	ps->c->user_dir = p;
+	return 0;
+}
+
+/* An io key's device: an absolute path, normalised (no ".."). */
+static int
+io_device(struct pstate *ps, const struct tok *t, char **out)
+{
+	char *p = NULL;
+	int r = set_path(ps, &p, t, PATH_ABS);
+
+	if (r < 0)
+		return r;
+	if (tmpl_path_normalise(p) < 0) {
+		free(p);
+		return perr(ps, t->col, "'..' in path '%.*s'", TOKF(t));
+	}
+	*out = p;
+	return 0;
+}
+
+/* A limit key: "KEY VALUE", or "KEY [DEVICE] VALUE" for the io keys. */
+static int
+do_limit(struct pstate *ps, struct cursor *cu, const struct tok *key)
+{
+	int k = conf_limit_key(key->s, key->len);
+	struct conf_limits *l = ps->lim;
+	struct tok a = { 0 }, b = { 0 };
+	bool io = k >= CONF_L_IO_FIRST && k < CONF_L_IO_FIRST + CONF_L_IO_COUNT;
+	char why[sizeof(ps->err->msg)], *dev = NULL;
+	uint64_t v;
+	int r = next_tok(ps, cu, &a);
+
+	if (r == 0)
+		return perr(ps, key->col, "missing value for %.*s", TOKF(key));
+	if (r > 0 && io)
+		r = next_tok(ps, cu, &b);
+	if (r > 0 && b.s)
+		r = no_more(ps, cu, key);
+	else if (r >= 0)
+		r = io ? 0 : no_more(ps, cu, key);
+	if (r < 0)
+		return r;
+	if (b.s) {
+		r = io_device(ps, &a, &dev);
+		if (r < 0)
+			return r;
+		a = b;
+	}
+	if (conf_limit_parse((enum conf_limit)k, a.s, a.len, &v, why,
+			     sizeof(why)) < 0) {
+		free(dev);
+		return perr(ps, a.col, "%s", why);
+	}
+	l->v[k] = v;
+	l->set |= 1u << k;
+	l->pos[k] = (struct tmpl_pos){ ps->file, ps->line, key->col };
+	ps->lim_here |= 1u << k;
+	if (io) {
+		free(l->io_dev[k - CONF_L_IO_FIRST]);
+		l->io_dev[k - CONF_L_IO_FIRST] = dev;
+	}
+	return 0;
+}
+
+/* A soft rlimit above its hard one, once this file's values are in: an
+ * error at the line of this file that made it so. */
+static int
+check_rlimits(struct pstate *ps)
+{
+	static const enum conf_limit pairs[][2] = {
+		{ CONF_L_CPU_SOFT, CONF_L_CPU_HARD },
+		{ CONF_L_MEM_SOFT, CONF_L_MEM_HARD },
+		{ CONF_L_PROC_SOFT, CONF_L_PROC_HARD },
+	};
+	const struct conf_limits *l = ps->lim;
+	char sv[32], hv[32];
+
+	for (size_t i = 0; i < sizeof(pairs) / sizeof(*pairs); i++) {
+		enum conf_limit s = pairs[i][0], h = pairs[i][1], at;
+		uint64_t hard;
+
+		if (!(l->set & (1u << s)) || !conf_limit_get(l, h, &hard) ||
+		    l->v[s] <= hard || !(ps->lim_here & (1u << s | 1u << h)))
+			continue;
+		/* This file's line of the two; the later if both are. */
+		at = !(ps->lim_here & (1u << h)) ? s :
+			!(ps->lim_here & (1u << s)) ? h :
+			l->pos[s].line > l->pos[h].line ? s : h;
+		conf_limit_format(s, l->v[s], sv, sizeof(sv));
+		conf_limit_format(h, hard, hv, sizeof(hv));
+		ps->line = l->pos[at].line;
+		return perr(ps, l->pos[at].col, "%s %s is above %s %s",
+			    conf_limit_name(s), sv, conf_limit_name(h), hv);
+	}
 	return 0;
 }
 
@@ -881,42 +1067,68 @@ do_vhost(struct pstate *ps, struct cursor *cu, const struct tok *key)
 enum {
 	L_SERVER = 1u << 0,
 	L_VHOST = 1u << 1,
+	L_USER = 1u << 2,	/* a user's file (conf_parse_user) */
 };
 
 struct key_def {
 	const char *name;
 	unsigned levels; /* where the key may appear */
-	unsigned bit;	 /* single-valued keys: for "duplicate key" */
+	bool single;	 /* at most once per level ("duplicate key") */
 	int (*fn)(struct pstate *ps, struct cursor *cu, const struct tok *key);
 };
 
+#define LIMIT_KEY(name) {name, L_SERVER | L_USER, true, do_limit}
+
+/* At most 64 entries: the "seen" masks have a bit per entry. */
 static const struct key_def keys[] = {
-    {"allowCaller", L_SERVER, 0, do_allow},
-    {"minUid", L_SERVER, 1u << 0, do_min_uid},
-    {"namespace", L_SERVER | L_VHOST, 1u << 1, do_ns},
-    {"namespaceConf", L_SERVER, 1u << 2, do_ns_conf},
-    {"serverRoot", L_SERVER, 1u << 3, do_server_root},
-    {"persistDir", L_SERVER, 1u << 4, do_persist},
-    {"vhRoot", L_VHOST, 1u << 5, do_vh_root},
-    {"namespaceConfVhAdd", L_VHOST, 1u << 6, do_vh_add},
-    {"maxUid", L_SERVER, 1u << 7, do_max_uid},
-    {"maxSetsPerUser", L_SERVER, 1u << 8, do_max_sets},
-    {"owner", L_VHOST, 1u << 9, do_owner},
-    {"passEnv", L_SERVER, 0, do_pass_env},
-    {"seccomp", L_SERVER | L_VHOST, 1u << 10, do_seccomp},
-    {"allowUserNamespaces", L_SERVER | L_VHOST, 1u << 11, do_allow_userns},
-    {"idleTimeout", L_SERVER, 1u << 12, do_idle},
-    {"logFacility", L_SERVER, 1u << 13, do_facility},
-    {"launchLogRate", L_SERVER, 1u << 14, do_log_rate},
+    {"allowCaller", L_SERVER, false, do_allow},
+    {"minUid", L_SERVER, true, do_min_uid},
+    {"namespace", L_SERVER | L_VHOST, true, do_ns},
+    {"namespaceConf", L_SERVER, true, do_ns_conf},
+    {"serverRoot", L_SERVER, true, do_server_root},
+    {"persistDir", L_SERVER, true, do_persist},
+    {"vhRoot", L_VHOST, true, do_vh_root},
+    {"namespaceConfVhAdd", L_VHOST, true, do_vh_add},
+    {"maxUid", L_SERVER, true, do_max_uid},
+    {"maxSetsPerUser", L_SERVER, true, do_max_sets},
+    {"owner", L_VHOST, true, do_owner},
+    {"passEnv", L_SERVER, false, do_pass_env},
+    {"seccomp", L_SERVER | L_VHOST, true, do_seccomp},
+    {"allowUserNamespaces", L_SERVER | L_VHOST, true, do_allow_userns},
+    {"idleTimeout", L_SERVER, true, do_idle},
+    {"logFacility", L_SERVER, true, do_facility},
+    {"launchLogRate", L_SERVER, true, do_log_rate},
+    {"cgroups", L_SERVER | L_VHOST, true, do_cgroups},
+    {"cgroupManager", L_SERVER, true, do_cg_manager},
+    {"cgroupRoot", L_SERVER, true, do_cg_root},
+    {"userConfDir", L_SERVER, true, do_user_dir},
+    LIMIT_KEY("cpu"),
+    LIMIT_KEY("cpuWeight"),
+    LIMIT_KEY("memoryMax"),
+    LIMIT_KEY("memoryHigh"),
+    LIMIT_KEY("swapMax"),
+    LIMIT_KEY("tasksMax"),
+    LIMIT_KEY("ioReadBandwidthMax"),
+    LIMIT_KEY("ioWriteBandwidthMax"),
+    LIMIT_KEY("ioReadIOPSMax"),
+    LIMIT_KEY("ioWriteIOPSMax"),
+    LIMIT_KEY("maxEntryProcesses"),
+    LIMIT_KEY("maxEntryProcessesWait"),
+    LIMIT_KEY("CPUSoftLimit"),
+    LIMIT_KEY("CPUHardLimit"),
+    LIMIT_KEY("memSoftLimit"),
+    LIMIT_KEY("memHardLimit"),
+    LIMIT_KEY("procSoftLimit"),
+    LIMIT_KEY("procHardLimit"),
     /* both levels so that do_vhost can say "nested" */
-    {"vhost", L_SERVER | L_VHOST, 0, do_vhost},
+    {"vhost", L_SERVER | L_VHOST, false, do_vhost},
 };
 
 static int
 dispatch(struct pstate *ps, struct cursor *cu, const struct tok *key)
 {
 	const struct key_def *k = NULL;
-	unsigned *seen;
+	uint64_t *seen, bit;
 	size_t i;
 
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]) && !k; i++)
@@ -924,6 +1136,9 @@ dispatch(struct pstate *ps, struct cursor *cu, const struct tok *key)
 			k = &keys[i];
 	if (!k)
 		return perr(ps, key->col, "unknown key '%.*s'", TOKF(key));
+	if (ps->user_file && !(k->levels & L_USER))
+		return perr(ps, key->col, "'%s' is not valid in a user's file: "
+			    "only limits are", k->name);
 	if (ps->in_vh && !(k->levels & L_VHOST))
 		return perr(ps, key->col,
 			    "'%s' is not valid inside a vhost block", k->name);
@@ -931,9 +1146,10 @@ dispatch(struct pstate *ps, struct cursor *cu, const struct tok *key)
 		return perr(ps, key->col,
 			    "'%s' is only valid inside a vhost block", k->name);
 	seen = ps->in_vh ? &ps->vh_seen : &ps->seen;
-	if (*seen & k->bit)
+	bit = k->single ? 1ull << (k - keys) : 0;
+	if (*seen & bit)
 		return perr(ps, key->col, "duplicate key '%s'", k->name);
-	*seen |= k->bit;
+	*seen |= bit;
 	return k->fn(ps, cu, key);
 }
 
@@ -991,35 +1207,55 @@ parse_line(struct pstate *ps, const char *l, size_t len)
 	return dispatch(ps, &cu, &key);
 }
 
-int
-conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
-	       size_t len, struct ns_err *err)
+static int
+parse_lines(struct pstate *ps, const char *buf, size_t len)
 {
-	struct pstate ps = {.c = c, .err = err, .file = file};
 	const char *nl;
 	size_t off = 0, ll;
 	int r;
 
-	if (err)
-		memset(err, 0, sizeof(*err));
-	if (!c || (!buf && len))
-		return set_err(err, NULL, -EINVAL, "no configuration given");
+	if (ps->err)
+		memset(ps->err, 0, sizeof(*ps->err));
+	if (!ps->lim || (!buf && len))
+		return set_err(ps->err, NULL, -EINVAL,
+			       "no configuration given");
 	if (len > CONF_MAX_FILE)
-		return set_err(err, NULL, -EFBIG, "%s: larger than %d bytes",
-			       file ? file : "configuration", CONF_MAX_FILE);
+		return set_err(ps->err, NULL, -EFBIG, "%s: larger than %d bytes",
+			       ps->file ? ps->file : "configuration",
+			       CONF_MAX_FILE);
 	while (off < len) {
-		ps.line++;
+		ps->line++;
 		nl = memchr(buf + off, '\n', len - off);
 		ll = nl ? (size_t)(nl - (buf + off)) : len - off;
-		r = parse_line(&ps, buf + off, ll);
+		r = parse_line(ps, buf + off, ll);
 		if (r < 0)
 			return r;
 		off += ll + 1;
 	}
-	if (ps.in_vh)
-		return perr_at(&ps, cur_vh(&ps)->pos.line, cur_vh(&ps)->pos.col,
+	if (ps->in_vh)
+		return perr_at(ps, cur_vh(ps)->pos.line, cur_vh(ps)->pos.col,
 			       "unclosed vhost block");
-	return 0;
+	return check_rlimits(ps);
+}
+
+int
+conf_parse_buf(struct nscell_conf *c, const char *file, const char *buf,
+	       size_t len, struct ns_err *err)
+{
+	struct pstate ps = {.c = c, .lim = c ? &c->limits : NULL, .err = err,
+			    .file = file};
+
+	return parse_lines(&ps, buf, len);
+}
+
+int
+conf_parse_user(struct conf_limits *l, const char *file, const char *buf,
+		size_t len, struct ns_err *err)
+{
+	struct pstate ps = {.lim = l, .err = err, .file = file,
+			    .user_file = true};
+
+	return parse_lines(&ps, buf, len);
 }
 
 int
@@ -1027,7 +1263,8 @@ conf_parse_lenient(struct nscell_conf *c, const char *file, const char *buf,
 		   size_t len, struct ns_err *first)
 {
 	struct ns_err e;
-	struct pstate ps = {.c = c, .err = &e, .file = file};
+	struct pstate ps = {.c = c, .lim = c ? &c->limits : NULL, .err = &e,
+			    .file = file};
 	const char *nl;
 	size_t off = 0, ll;
 	int bad = 0;
@@ -1064,7 +1301,13 @@ conf_init(struct nscell_conf *c)
 	c->launch_log_rate = CONF_DEFAULT_LOG_RATE;
 	c->ns = CONF_NS_ON;
 	c->persist_dir = strdup(CONF_DEFAULT_PERSIST);
-	return c->persist_dir ? 0 : -ENOMEM;
+	c->cg_root = strdup(CONF_DEFAULT_CG_ROOT);
+	c->limits.v[CONF_L_ENTRY_WAIT] = CONF_DEFAULT_ENTRY_WAIT;
+	if (!c->persist_dir || !c->cg_root) {
+		conf_free(c);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static void
@@ -1091,6 +1334,9 @@ conf_free(struct nscell_conf *c)
 	free(c->server_root);
 	free(c->persist_dir);
 	free(c->seccomp_file);
+	free(c->cg_root);
+	free(c->user_dir);
+	conf_limits_free(&c->limits);
 	for (i = 0; i < c->n_vhosts; i++) {
 		free(c->vhosts[i].seccomp_file);
 		free(c->vhosts[i].name);
@@ -1161,6 +1407,20 @@ conf_userns_allowed(const struct nscell_conf *c, const char *vhost)
 	if (v && v->allow_userns != CONF_FLAG_UNSET)
 		return v->allow_userns == CONF_FLAG_YES;
 	return c->allow_userns == CONF_FLAG_YES;
+}
+
+bool
+conf_cg_enabled(const struct nscell_conf *c, const char *vhost)
+{
+	const struct conf_vhost *v = conf_vhost(c, vhost);
+
+	if (!c)
+		return false;
+	if (v && v->cg == CONF_NS_OFF)
+		return false;
+	if (v && v->cg == CONF_NS_ON)
+		return c->cg != CONF_NS_OFF;
+	return c->cg == CONF_NS_ON;
 }
 
 static char *

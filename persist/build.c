@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "holder.h"
 #include "priv.h"
 #include "sandbox.h"
@@ -221,7 +222,9 @@ start_holder(const struct sandbox_spec *spec, struct nsset *out, int st[2],
 			       strerror(errno));
 	}
 	f.commit = commit[1];
-	pid = raw_clone(flags);
+	/* Born in the tenant's cgroup (v2), so that its new cgroup namespace
+	 * is rooted there; on v1 it writes itself in first (holder.c). */
+	pid = cg_clone(spec->cg, flags);
 	if (pid == 0) {
 		close(st[0]);
 		close_fd(&tr[0]);

@@ -37,15 +37,15 @@ int
 sandbox_enter(const struct nsset *s, struct ns_err *err)
 {
 	/* The mount namespace last: it resets root and cwd, and every fd we
-	 * need was opened before.  The user namespace is not joined here:
-	 * joining it gives up root over the others, so the command's process
-	 * joins it last of all (priv_drop). */
+	 * need was opened before.  The cgroup namespace is the command's
+	 * process's to join (sandbox_enter_cgroup).  The user namespace is
+	 * not joined here: joining it gives up root over the others, so the
+	 * command's process joins it last of all (priv_drop). */
 	static const struct {
 		enum ns_index idx;
 		int type;
 		const char *name;
 	} order[] = {
-		{ NS_CGROUP, CLONE_NEWCGROUP, "cgroup" },
 		{ NS_IPC, CLONE_NEWIPC, "ipc" },
 		{ NS_UTS, CLONE_NEWUTS, "uts" },
 		{ NS_PID, CLONE_NEWPID, "pid" },
@@ -62,6 +62,17 @@ sandbox_enter(const struct nsset *s, struct ns_err *err)
 			return ns_err_set(err, NULL, errno, "setns(%s): %s",
 				       order[i].name, strerror(errno));
 	}
+	return 0;
+}
+
+int
+sandbox_enter_cgroup(const struct nsset *s, struct ns_err *err)
+{
+	if (s->fd[NS_CGROUP] < 0)
+		return ns_err_set(err, NULL, EBADF, "cgroup namespace missing");
+	if (setns(s->fd[NS_CGROUP], CLONE_NEWCGROUP) < 0)
+		return ns_err_set(err, NULL, errno, "setns(cgroup): %s",
+				  strerror(errno));
 	return 0;
 }
 

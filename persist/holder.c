@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "holder.h"
 #include <sys/mount.h>
 #include "mounts.h"
@@ -386,7 +387,11 @@ holder_main(const struct sandbox_spec *spec, const struct holder_fds *f)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 ||
 	    pidfd_exited(f->parent))
 		_exit(1);
-	r = holder_setup(spec, &err);
+	/* In the tenant's cgroup before anything else (cgroup v1; on v2
+	 * clone3 placed it). */
+	r = cg_join(spec->cg, &err);
+	if (r == 0)
+		r = holder_setup(spec, &err);
 	if (r == 0)
 		r = build_tree(spec, trace, &err);
 	close_fd(&trace);

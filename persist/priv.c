@@ -135,14 +135,38 @@ raise_limits(int argc, char **argv, char **envp)
 __attribute__((section(".preinit_array"), used))
 static void (*const raise_limits_early)(int, char **, char **) = raise_limits;
 
+static rlim_t
+lower(rlim_t a, rlim_t b)
+{
+	return a < b ? a : b;	/* RLIM_INFINITY is the largest */
+}
+
+static const struct rlimit *
+configured(const struct priv_rlimits *conf, int res)
+{
+	if (!conf)
+		return NULL;
+	return res == RLIMIT_CPU ? &conf->cpu : res == RLIMIT_AS ? &conf->as :
+		res == RLIMIT_NPROC ? &conf->nproc : NULL;
+}
+
 int
-priv_restore_limits(void)
+priv_restore_limits(const struct priv_rlimits *conf)
 {
 	/* Only ever lowers what raise_limits() raised: no privilege
 	 * needed, so this runs after the drop. */
-	for (size_t i = 0; i < N_GUARDED; i++)
-		if (setrlimit(guarded[i].res, &caller_limits[i]) < 0)
+	for (size_t i = 0; i < N_GUARDED; i++) {
+		const struct rlimit *c = configured(conf, guarded[i].res);
+		struct rlimit l = caller_limits[i];
+
+		if (c) {
+			l.rlim_max = lower(l.rlim_max, c->rlim_max);
+			l.rlim_cur = lower(lower(l.rlim_cur, c->rlim_cur),
+					   l.rlim_max);
+		}
+		if (setrlimit(guarded[i].res, &l) < 0)
 			return -errno;
+	}
 	return 0;
 }
 

@@ -34,6 +34,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 
 int priv_start(void);
@@ -53,9 +54,19 @@ int priv_drop(uid_t uid, gid_t gid, const gid_t *groups, size_t n_groups,
 	      int userns_fd);
 int priv_to_caller(void);
 
+/* The command's rlimits from the configuration (LiteSpeed's
+ * CPUSoftLimit/CPUHardLimit, memSoftLimit/memHardLimit on RLIMIT_AS as
+ * LiteSpeed sets them, procSoftLimit/procHardLimit); RLIM_INFINITY where
+ * none is configured. */
+struct priv_rlimits {
+	struct rlimit cpu, as, nproc;
+};
+
 /* The command's process, after the drop, just before exec: the caller's
- * resource limits back. */
-int priv_restore_limits(void);
+ * resource limits back, each lowered to @conf's (NULL: none) where that
+ * is lower, soft and hard apart: a caller can lower a configured limit,
+ * never raise it. */
+int priv_restore_limits(const struct priv_rlimits *conf);
 
 /* Real, effective and saved ids equal @uid/@gid; CapEff, CapPrm, CapInh,
  * CapBnd, CapAmb empty; NO_NEW_PRIVS set; setuid(0) fails.  Checked with

@@ -11,8 +11,11 @@
  *                    The command's seccomp filter is compiled meanwhile
  *                    (filter.h) and returned with the nsset.
  *   sandbox_enter()  setns()es the calling process into an nsset (all but
- *                    the user namespace, which the command's process joins
- *                    last, in priv_drop, once nothing else needs root).
+ *                    the cgroup namespace, which the command's process
+ *                    joins once it is in the tenant's cgroup
+ *                    (sandbox_enter_cgroup), and the user namespace, which
+ *                    it joins last, in priv_drop, once nothing else needs
+ *                    root).
  *
  * A one-shot launch builds and enters; persistence keeps the nsset (the
  * holder) alive under persistDir and later launches only enter it.
@@ -29,6 +32,8 @@
 
 #include "filter.h"
 #include "template.h"
+
+struct cg_tenant;
 
 enum ns_index { NS_MNT, NS_PID, NS_IPC, NS_UTS, NS_CGROUP, NS_USER, NS_COUNT };
 
@@ -67,6 +72,8 @@ struct sandbox_spec {
 					 * committed; retires on SIGTERM */
 	const char *passwd;		/* $PASSWD text, NULL if unused */
 	const char *group;		/* $GROUP text, NULL if unused */
+	const struct cg_tenant *cg;	/* the tenant's cgroup: the holder
+					 * is born in it; NULL: none */
 	int verbose_fd;			/* -v: one line per op, else -1 */
 	int debug_fd;			/* /lsnsdebug, else -1 */
 	int store_dir;			/* persistent: the set's store
@@ -96,8 +103,8 @@ int sandbox_build(const struct sandbox_spec *spec, struct nsset *out,
  * leaves nothing running that no record points to. */
 int sandbox_commit(struct nsset *s);
 
-/* setns() into every namespace of @s but the user namespace.  After this
- * the caller's root and cwd are the sandbox's. */
+/* setns() into every namespace of @s but the cgroup and user
+ * namespaces.  After this the caller's root and cwd are the sandbox's. */
 int sandbox_enter(const struct nsset *s, struct ns_err *err);
 
 /* For cmd_ns's command, after sandbox_enter() and in the set's pid
@@ -105,5 +112,12 @@ int sandbox_enter(const struct nsset *s, struct ns_err *err);
  * each procfs of the template shows every process of the set, not only
  * those of this launch. */
 int sandbox_unhide_procs(const struct tmpl *ops, struct ns_err *err);
+
+/* setns() into @s's cgroup namespace: by the command's process, once it
+ * is in the tenant's cgroup.  (With nsdelegate, a cgroup namespace is a
+ * delegation boundary: a process inside one could not be moved to a
+ * cgroup outside it, and the monitor, which stays where it is, never
+ * joins it.) */
+int sandbox_enter_cgroup(const struct nsset *s, struct ns_err *err);
 
 #endif

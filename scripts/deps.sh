@@ -2,7 +2,7 @@
 # Installs what nscell needs to build and test, with apt-get, only when
 # something is missing (so a prepared machine needs no network).
 NSCELL_DEPS=(build-essential cmake pkg-config libcap-ng-dev libseccomp-dev
-	check mandoc
+	libsystemd-dev check mandoc
 	util-linux passwd procps python3 valgrind cppcheck clang
 	clang-tools libnss-extrausers)
 

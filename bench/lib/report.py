@@ -50,6 +50,10 @@ def load(data):
     for p in sorted(glob.glob(os.path.join(data, "conc-*.json"))):
         with open(p) as f:
             conc.append(json.load(f))
+    p = os.path.join(data, "cgroups.json")
+    if os.path.exists(p):
+        with open(p) as f:
+            facts["cgroups_pairs"] = json.load(f)
     return facts, errors, hf, conc
 
 
@@ -510,6 +514,33 @@ class Report:
                         self.facts.get("rss_cold", "–"),
                         self.facts.get("rss_plain", "–")))
 
+    def cgroups(self, md):
+        c = self.facts.get("cgroups_pairs")
+        md.append("\n### Join with cgroups on against off (ms)\n")
+        if not c:
+            md.append("Not measured.")
+            self.target("join with cgroups on − join without (paired "
+                        "median)", None, "", "<=", 0.1, "≤ +0.1 ms")
+            return
+        md.append("Two vhost-level persisted sets of the bench user, one "
+                  "with `cgroups 2` (its cgroup: `%s`), launched "
+                  "alternately (`bench/lib/pair.py`, %d pairs, order A B B "
+                  "A): each run from `posix_spawn` to reaping.\n" % (
+                      self.facts.get("cgroups_path", "?"), c["n"]))
+        md.append("| Launch | Median | p10–p90 | failures |")
+        md.append("|---|---:|---:|---:|")
+        for tag, label in (("a", "join, cgroups off (`-s nocg`)"),
+                           ("b", "join, cgroups on (`-s cg`)")):
+            md.append("| %s | %.3f | %.3f–%.3f | %d |" % (
+                label, c[tag + "_median_ms"], c[tag + "_p10_ms"],
+                c[tag + "_p90_ms"], c["failures_" + tag]))
+        md.append("\nPaired difference on − off: median %+.3f ms "
+                  "(quartiles %+.3f, %+.3f)." % (
+                      c["diff_median_ms"], c["diff_p25_ms"],
+                      c["diff_p75_ms"]))
+        self.target("join with cgroups on − join without (paired median)",
+                    c["diff_median_ms"], "%+.3f ms", "<=", 0.1, "≤ +0.1 ms")
+
     def load_warning(self):
         try:
             la = max(float(self.facts[k].split()[0])
@@ -529,11 +560,12 @@ class Report:
         # bench/run --only: sections not selected are "not run", neither
         # measured nor missing.
         chosen = f.get("sections",
-                       "main,seccomp,rss,binds,mounts,concurrent,users")
+                       "main,seccomp,cgroups,rss,binds,mounts,concurrent,users")
         chosen = chosen.split(",")
         skipped = []
         for name, fn in (("main", self.main_tables),
-                         ("seccomp", self.seccomp), ("binds", self.binds),
+                         ("seccomp", self.seccomp),
+                         ("cgroups", self.cgroups), ("binds", self.binds),
                          ("mounts", self.mounts),
                          ("concurrent", self.concurrent),
                          ("users", self.users), ("rss", self.rss)):

@@ -4,7 +4,8 @@
  *
  *   buffer -> conf_parse_buf -> conf_ns_enabled (each vhost, NULL and an
  *   unknown name) -> conf_expand_path (namespaceConf, and each vhost's
- *   namespaceConfVhAdd) -> conf_free
+ *   namespaceConfVhAdd) -> the same buffer as a user's file of limits
+ *   (conf_parse_user) -> conf_free
  *
  * A failed parse still leaves @c to be freed (the header says so), and
  * its partial contents are queried too.  On success the harness checks
@@ -138,6 +139,40 @@ query(const struct nscell_conf *c)
 	}
 }
 
+/* The same bytes as a user's file of limits, over the server level's:
+ * what it accepts is limit keys only, each soft rlimit within its hard
+ * one, every io device absolute. */
+static void
+user_file(const struct nscell_conf *c, const uint8_t *data, size_t size)
+{
+	static const enum conf_limit pairs[][2] = {
+		{ CONF_L_CPU_SOFT, CONF_L_CPU_HARD },
+		{ CONF_L_MEM_SOFT, CONF_L_MEM_HARD },
+		{ CONF_L_PROC_SOFT, CONF_L_PROC_HARD },
+	};
+	struct conf_limits l;
+	struct ns_err err;
+	uint64_t s, h;
+	int rc;
+
+	if (conf_limits_copy(&l, &c->limits) < 0)
+		abort();
+	rc = conf_parse_user(&l, "<fuzz-user>", (const char *)data, size,
+			     &err);
+	if (rc) {
+		check_err(&err, rc);
+	} else {
+		for (size_t i = 0; i < 3; i++)
+			if ((l.set & (1u << pairs[i][0])) &&
+			    conf_limit_get(&l, pairs[i][1], &h) &&
+			    (!conf_limit_get(&l, pairs[i][0], &s) || s > h))
+				fail("a soft rlimit above its hard one", NULL);
+		for (int i = 0; i < CONF_L_IO_COUNT; i++)
+			check_abs(l.io_dev[i], "relative io device");
+	}
+	conf_limits_free(&l);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int
@@ -155,6 +190,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else
 		check_conf(&c);
 	query(&c);
+	if (!rc)	/* over a server level that parsed */
+		user_file(&c, data, size);
 	conf_free(&c);
 	return 0;
 }

@@ -127,6 +127,22 @@ outer_main() {
 		fail=$((fail + 1))
 	fi
 	n=$((n + 1))
+	# Cgroups a suite made (cgroups.sh notes each as CGDIR=PATH).
+	if grep -q '^CGDIR=' "$state"; then
+		lines=""
+		for p in $(sed -n 's/^CGDIR=//p' "$state"); do
+			[ -e "$p" ] && lines="$lines $p"
+		done
+		if [ -z "$lines" ]; then
+			echo "ok $n - leak: no cgroup of the tests left"
+			pass=$((pass + 1))
+		else
+			echo "not ok $n - leak: no cgroup of the tests left"
+			echo "#   left:$lines"
+			fail=$((fail + 1))
+		fi
+		n=$((n + 1))
+	fi
 	# Our config only ever existed in the inner namespace's /etc.
 	if ! grep -qsF "persistDir $t/lsns" "$CONF_DIR/nscell.conf"; then
 		echo "ok $n - leak: no config of ours in the host's $CONF_DIR"
@@ -229,6 +245,11 @@ leaked_holders() {
 
 inner_cleanup() {
 	local p u
+	# A suite's own clean-up first (cgroups.sh: its cgroups), while the
+	# processes it knows of still run.
+	if declare -F suite_cleanup >/dev/null; then
+		suite_cleanup
+	fi
 	if [ -n "$NS" ]; then
 		# Persisted sets first (retired properly when we can), then
 		# anything else still running our copy of the binary.
