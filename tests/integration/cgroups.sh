@@ -625,10 +625,12 @@ t_unmount() {
 	expect_rc 0 || return 1
 	timeout 30 "$UNMOUNT_NS" -l >"$T/out" 2>"$T/err"
 	OUT=$(cat "$T/out") ERR=$(cat "$T/err")
-	out_has '^UID +USER +VHOST +INSTANCE +BUILT +HASH +PROCS +MEMORY +TASKS +CPU$' || return 1
+	out_has '^UID +USER +VHOST +STATE +HOLDER +PROCS +AGE +IDLE +INSTANCE +HASH +MEMORY +TASKS +CPU$' || return 1
 	line=$(grep "^${UID_OF[$u]} " "$T/out")
-	# The holder: one task, some memory, some CPU time.
-	grep -Eq ' 0 +[0-9.]+[KMG]? +1 +[0-9.]+s$' <<<"$line" ||
+	# The holder alone (no process besides it): one task, some memory,
+	# some CPU time.
+	[ "$(awk '{ print $4, $6 }' <<<"$line")" = "live 0" ] &&
+		grep -Eq ' [0-9.]+[KMG]? +1 +[0-9.]+s$' <<<"$line" ||
 		fail "row: $line" || return 1
 	d=$(cg_dir "$u")
 	[ -d "$d" ] || fail "no $d before" || return 1
