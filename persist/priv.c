@@ -201,17 +201,20 @@ kept_mask(void)
 	return kept;
 }
 
-/* No capability in the bounding or the ambient set. */
+/* No capability in the bounding set.  (The ambient set needs no loop of
+ * its own: the kernel keeps every ambient capability permitted and
+ * inheritable, and caps_are(), always called first, has checked that
+ * nothing is inheritable.  One prctl per capability fewer, twice per
+ * launch: about 80 system calls, each a microsecond on a VM.) */
 static int
-bounding_ambient_empty(void)
+bounding_empty(void)
 {
 	for (int cap = 0; cap < 64; cap++) {
 		int b = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
 
 		if (b < 0)
 			break;	/* past the last capability */
-		if (b > 0 || prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET,
-				   cap, 0, 0) > 0)
+		if (b > 0)
 			return -EPERM;
 	}
 	return 0;
@@ -246,7 +249,7 @@ priv_verify(uid_t uid, gid_t gid)
 	if (uid != 0 && (setuid(0) == 0 || setgid(0) == 0))
 		return -EPERM;
 	r = caps_are(0, 0);
-	return r < 0 ? r : bounding_ambient_empty();
+	return r < 0 ? r : bounding_empty();
 }
 
 /* -------------------------------------------------------------- start --- */
@@ -313,7 +316,7 @@ priv_start(void)
 	if (capng_apply(CAPNG_SELECT_ALL) < 0)
 		return -EPERM;
 	r = caps_are(0, kept_mask());
-	return r < 0 ? r : bounding_ambient_empty();
+	return r < 0 ? r : bounding_empty();
 }
 
 int
