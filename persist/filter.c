@@ -3,9 +3,14 @@
  * The seccomp filter: libseccomp compiles, the kernel loads (see
  * filter.h).  libseccomp is used only here and only to compile, in the
  * launcher or the builder, before any sandboxed code runs; a join does
- * not call it at all.
+ * not call it at all.  So it is loaded with dlopen() the first time it
+ * is needed, never by a launch that only joins: linked, it would be
+ * mapped and relocated by every launch of a setuid binary that runs once
+ * per request (about 0.1 ms here; issue 17).  A setuid process's dlopen
+ * searches only the system's directories (no LD_LIBRARY_PATH).
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/seccomp.h>
@@ -22,6 +27,61 @@
 #include "sysutil.h"
 
 #define FILTER_MAGIC "nscbpf1\n"
+#define SC_LIB "libseccomp.so.2"
+
+/* The functions used, typed by seccomp.h. */
+static struct {
+	void *lib;
+	__typeof__(seccomp_init) *init;
+	__typeof__(seccomp_release) *release;
+	__typeof__(seccomp_attr_set) *attr_set;
+	__typeof__(seccomp_arch_native) *arch_native;
+	__typeof__(seccomp_arch_add) *arch_add;
+	__typeof__(seccomp_syscall_resolve_name) *resolve_name;
+	__typeof__(seccomp_rule_add) *rule_add;
+	__typeof__(seccomp_rule_add_array) *rule_add_array;
+	__typeof__(seccomp_export_bpf) *export_bpf;
+} sc;
+
+static int
+load(struct ns_err *err)
+{
+	static const struct {
+		const char *name;
+		size_t off;
+	} syms[] = {
+#define SYM(f, s) { #s, offsetof(__typeof__(sc), f) }
+		SYM(init, seccomp_init),
+		SYM(release, seccomp_release),
+		SYM(attr_set, seccomp_attr_set),
+		SYM(arch_native, seccomp_arch_native),
+		SYM(arch_add, seccomp_arch_add),
+		SYM(resolve_name, seccomp_syscall_resolve_name),
+		SYM(rule_add, seccomp_rule_add),
+		SYM(rule_add_array, seccomp_rule_add_array),
+		SYM(export_bpf, seccomp_export_bpf),
+#undef SYM
+	};
+
+	if (sc.lib)
+		return 0;
+	sc.lib = dlopen(SC_LIB, RTLD_NOW | RTLD_LOCAL);
+	if (!sc.lib)
+		return ns_err_set(err, NULL, ENOSYS, "seccomp: the filter "
+				  "needs %s: %s", SC_LIB, dlerror());
+	for (size_t i = 0; i < sizeof(syms) / sizeof(*syms); i++) {
+		void *f = dlsym(sc.lib, syms[i].name);
+
+		if (!f) {
+			dlclose(sc.lib);
+			sc.lib = NULL;
+			return ns_err_set(err, NULL, ENOSYS, "seccomp: %s has "
+					  "no %s", SC_LIB, syms[i].name);
+		}
+		memcpy((char *)&sc + syms[i].off, &f, sizeof(f));
+	}
+	return 0;
+}
 
 /* The file: this header, then len struct sock_filter. */
 struct filter_hdr {
@@ -35,11 +95,18 @@ struct filter_hdr {
 int
 filter_check_names(const struct sc_file *f, struct ns_err *err)
 {
-	for (size_t i = 0; f && i < f->n; i++) {
+	int r;
+
+	if (!f || !f->n)
+		return 0;
+	r = load(err);
+	if (r < 0)
+		return r;
+	for (size_t i = 0; i < f->n; i++) {
 		const struct sc_entry *e = &f->v[i];
 
 		if (!e->group &&
-		    seccomp_syscall_resolve_name(e->name) == __NR_SCMP_ERROR)
+		    sc.resolve_name(e->name) == __NR_SCMP_ERROR)
 			return ns_err_set(err, &e->pos, EINVAL, "unknown "
 					  "system call '%s'", e->name);
 	}
@@ -57,7 +124,7 @@ add_compat(scmp_filter_ctx ctx)
 	size_t n = 0;
 	int r;
 
-	switch (seccomp_arch_native()) {
+	switch (sc.arch_native()) {
 	case SCMP_ARCH_X86_64:
 		v = x86_64, n = 2;
 		break;
@@ -68,7 +135,7 @@ add_compat(scmp_filter_ctx ctx)
 		break;
 	}
 	for (size_t i = 0; i < n; i++) {
-		r = seccomp_arch_add(ctx, v[i]);
+		r = sc.arch_add(ctx, v[i]);
 		if (r < 0 && r != -EEXIST)
 			return r;
 	}
@@ -83,7 +150,7 @@ add_rule(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
 
 	switch (r->cond) {
 	case SC_ALWAYS:
-		return seccomp_rule_add(ctx, act, nr, 0);
+		return sc.rule_add(ctx, act, nr, 0);
 	case SC_FLAGS:
 		c.op = SCMP_CMP_MASKED_EQ;
 		c.datum_a = r->value;
@@ -101,7 +168,7 @@ add_rule(scmp_filter_ctx ctx, const struct sc_rule *r, int nr)
 	default:
 		return -EINVAL;
 	}
-	return seccomp_rule_add_array(ctx, act, nr, 1, &c);
+	return sc.rule_add_array(ctx, act, nr, 1, &c);
 }
 
 static int
@@ -123,7 +190,7 @@ export(scmp_filter_ctx ctx, struct sc_bpf *out)
 
 	if (fd < 0)
 		return -errno;
-	r = seccomp_export_bpf(ctx, fd);
+	r = sc.export_bpf(ctx, fd);
 	if (r < 0)
 		return r;
 	size = lseek(fd, 0, SEEK_END);
@@ -145,38 +212,42 @@ int
 filter_compile(const struct sc_policy *p, struct sc_bpf *out,
 	       struct ns_err *err)
 {
-	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+	scmp_filter_ctx ctx;
 	int r;
 
 	out->len = 0;
 	out->insns = NULL;
+	r = load(err);
+	if (r < 0)
+		return r;
+	ctx = sc.init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return ns_err_set(err, NULL, ENOMEM, "seccomp: cannot start "
 				  "a filter");
 	/* Never a kill: another ABI's calls fail with EPERM. */
-	r = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	r = sc.attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
 			     SCMP_ACT_ERRNO(EPERM));
 	if (r == 0 && p->compat)
 		r = add_compat(ctx);
 	if (r < 0) {
-		seccomp_release(ctx);
+		sc.release(ctx);
 		return ns_err_set(err, NULL, -r, "seccomp: ABIs: %s",
 				  strerror(-r));
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const struct sc_rule *rule = &p->rules[i];
-		int nr = seccomp_syscall_resolve_name(rule->name);
+		int nr = sc.resolve_name(rule->name);
 
 		/* A name another ABI has, this one not: nothing to refuse
 		 * (libseccomp gives it a negative pseudo number). */
 		r = nr == __NR_SCMP_ERROR ? -EDOM : add_rule(ctx, rule, nr);
 		if (r < 0) {
-			seccomp_release(ctx);
+			sc.release(ctx);
 			return rule_err(rule, r, err);
 		}
 	}
 	r = export(ctx, out);
-	seccomp_release(ctx);
+	sc.release(ctx);
 	if (r < 0)
 		return ns_err_set(err, NULL, -r, "seccomp: cannot export the "
 				  "filter: %s", strerror(-r));
