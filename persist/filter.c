@@ -7,7 +7,10 @@
  * is needed, never by a launch that only joins: linked, it would be
  * mapped and relocated by every launch of a setuid binary that runs once
  * per request (about 0.1 ms here; issue 17).  A setuid process's dlopen
- * searches only the system's directories (no LD_LIBRARY_PATH).
+ * searches only the system's directories (no LD_LIBRARY_PATH), and every
+ * caller here runs in the host's mount namespace, before any setns()
+ * (launch.c, run.c, build.c's builder): the library and ld.so.cache are
+ * the host's, never a path inside a sandbox a tenant writes to.
  */
 #define _GNU_SOURCE
 #include <dlfcn.h>
