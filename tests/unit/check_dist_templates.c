@@ -4,7 +4,8 @@
  * the templates in examples/templates/): they parse and expand, every line has a
  * comment saying why, and none of them exposes what leaks between tenants
  * or holds secrets.  What they do in a real sandbox is tested end to end
- * (tests/e2e/php.sh); this is what can be said from the text alone, which
+ * (tests/e2e/wordpress.sh, servers.sh, lighttpd.sh); this is what can be
+ * said from the text alone, which
  * is all that can be said here of el.tmpl (no EL host to run it on).
  */
 #define _GNU_SOURCE
