@@ -32,7 +32,7 @@ read_num(int dir, const char *file, const char *key)
 	char buf[4096], *line, *save = NULL;
 	size_t n = key ? strlen(key) : 0;
 
-	if (dir < 0 || cg_read_at(dir, file, buf, sizeof(buf)) < 0)
+	if (dir < 0 || read_small_at(dir, file, buf, sizeof(buf)) < 0)
 		return -1;
 	for (line = strtok_r(buf, "\n", &save); line;
 	     line = strtok_r(NULL, "\n", &save)) {

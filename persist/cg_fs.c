@@ -119,7 +119,7 @@ static int
 enable(int d, const char *path, const char *ctrl, struct ns_err *err)
 {
 	char on[256], w[32];
-	int r = cg_read_at(d, "cgroup.subtree_control", on, sizeof(on));
+	int r = read_small_at(d, "cgroup.subtree_control", on, sizeof(on));
 
 	if (r == 0 && has_word(on, ctrl))
 		return 0;
@@ -160,7 +160,7 @@ v2_io(const struct cg_plan *p, int d, const char *path, struct ns_err *err)
 	int r;
 
 	/* Devices of an earlier configuration: lifted. */
-	if (cg_read_at(d, "io.max", cur, sizeof(cur)) == 0) {
+	if (read_small_at(d, "io.max", cur, sizeof(cur)) == 0) {
 		for (char *l = strtok_r(cur, "\n", &save); l;
 		     l = strtok_r(NULL, "\n", &save)) {
 			unsigned ma, mi;
@@ -259,7 +259,7 @@ v2_setup(const struct cg_plan *p, bool *created, struct ns_err *err)
 
 	for (int i = 0; i < CONF_L_IO_COUNT; i++)
 		io |= p->io[i] != 0;
-	if (cur < 0 || cg_read_at(cur, "cgroup.controllers", avail,
+	if (cur < 0 || read_small_at(cur, "cgroup.controllers", avail,
 				  sizeof(avail)) < 0)
 		return ns_err_set(err, NULL, errno, "cgroups: %s: %s", CG_MNT,
 				  strerror(errno));
@@ -392,7 +392,7 @@ v1_blkio(const struct cg_plan *p, int d, const char *path,
 
 	for (int i = 0; i < CONF_L_IO_COUNT && r == 0; i++) {
 		/* An earlier configuration's devices: 0 removes a rule. */
-		if (cg_read_at(d, files[i], cur, sizeof(cur)) == 0)
+		if (read_small_at(d, files[i], cur, sizeof(cur)) == 0)
 			for (char *l = strtok_r(cur, "\n", &save); l && r == 0;
 			     l = strtok_r(NULL, "\n", &save)) {
 				if (sscanf(l, "%u:%u", &ma, &mi) != 2 ||

@@ -48,8 +48,7 @@ int cg_open_state(const char *persist_dir, uid_t uid, int flags);
 /* flock(@op), retried until @timeout_ms: 0, -ETIMEDOUT or -errno. */
 int cg_flock_wait(int fd, int op, unsigned timeout_ms);
 
-/* Small cgroup-file helpers: 0 or -errno. */
-int cg_read_at(int dirfd, const char *name, char *buf, size_t len);
+/* Write a small cgroup file: 0 or -errno. */
 int cg_write_at(int dirfd, const char *name, const char *text);
 
 /* Whether a limit is set, and its value (cgroup.c). */

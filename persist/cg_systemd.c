@@ -65,10 +65,7 @@ static struct {
 static int
 load(struct ns_err *err)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} syms[] = {
+	static const struct dl_sym syms[] = {
 #define SYM(f, s) { #s, offsetof(__typeof__(sd), f) }
 		SYM(bus_new, sd_bus_new),
 		SYM(set_address, sd_bus_set_address),
@@ -90,21 +87,8 @@ load(struct ns_err *err)
 #undef SYM
 	};
 
-	if (sd.lib)
-		return 0;
-	sd.lib = dlopen(SD_LIB, RTLD_NOW | RTLD_LOCAL);
-	if (!sd.lib)
-		return ns_err_set(err, NULL, ENOSYS, "cgroups: the systemd "
-				  "manager needs %s: %s", SD_LIB, dlerror());
-	for (size_t i = 0; i < sizeof(syms) / sizeof(*syms); i++) {
-		void *f = dlsym(sd.lib, syms[i].name);
-
-		if (!f)
-			return ns_err_set(err, NULL, ENOSYS, "cgroups: %s has "
-					  "no %s", SD_LIB, syms[i].name);
-		memcpy((char *)&sd + syms[i].off, &f, sizeof(f));
-	}
-	return 0;
+	return dl_bind(&sd.lib, SD_LIB, syms, sizeof(syms) / sizeof(*syms),
+		       &sd, "cgroups: the systemd manager", err);
 }
 
 void

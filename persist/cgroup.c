@@ -45,21 +45,6 @@ cg_init(struct cg_tenant *t)
 /* ------------------------------------------------------------ helpers --- */
 
 int
-cg_read_at(int dirfd, const char *name, char *buf, size_t len)
-{
-	cleanup_fd int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read_all(fd, buf, len - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	return 0;
-}
-
-int
 cg_write_at(int dirfd, const char *name, const char *text)
 {
 	cleanup_fd int fd = openat(dirfd, name, O_WRONLY | O_CLOEXEC);
@@ -242,7 +227,7 @@ whole_disk(dev_t d, dev_t *out)
 	if (fd < 0)
 		return -ENODEV;
 	if (faccessat(fd, "partition", F_OK, 0) == 0) {
-		if (cg_read_at(fd, "../dev", buf, sizeof(buf)) < 0 ||
+		if (read_small_at(fd, "../dev", buf, sizeof(buf)) < 0 ||
 		    sscanf(buf, "%u:%u", &ma, &mi) != 2)
 			return -ENODEV;
 		*out = makedev(ma, mi);
@@ -465,7 +450,7 @@ populated(const struct cg_tenant *t)
 {
 	char buf[256];
 
-	return t->dir >= 0 && cg_read_at(t->dir, "cgroup.events", buf,
+	return t->dir >= 0 && read_small_at(t->dir, "cgroup.events", buf,
 					  sizeof(buf)) == 0 &&
 		strstr(buf, "populated 1");
 }

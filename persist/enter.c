@@ -91,33 +91,19 @@ sandbox_kernel_ok(struct ns_err *err)
 	return 0;
 }
 
-static int
-read_small(const char *path, char *buf, size_t len)
-{
-	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read_all(fd, buf, len - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	return 0;
-}
 
 bool
 sandbox_userns_available(void)
 {
 	char buf[32] = "";	/* "": for scan-build, which cannot tell that
-				 * read_small()'s -errno is negative */
+				 * read_small_at(AT_FDCWD, )'s -errno is negative */
 	int r;
 
-	r = read_small("/sys/module/user_namespace/parameters/enable", buf,
+	r = read_small_at(AT_FDCWD, "/sys/module/user_namespace/parameters/enable", buf,
 		       sizeof(buf));
 	if (r == 0 && buf[0] != 'Y')
 		return false;
-	if (read_small("/proc/sys/user/max_user_namespaces", buf,
+	if (read_small_at(AT_FDCWD, "/proc/sys/user/max_user_namespaces", buf,
 		       sizeof(buf)) < 0)
 		return false;
 	return strtoul(buf, NULL, 10) > 0;

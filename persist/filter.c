@@ -49,10 +49,7 @@ static struct {
 static int
 load(struct ns_err *err)
 {
-	static const struct {
-		const char *name;
-		size_t off;
-	} syms[] = {
+	static const struct dl_sym syms[] = {
 #define SYM(f, s) { #s, offsetof(__typeof__(sc), f) }
 		SYM(init, seccomp_init),
 		SYM(release, seccomp_release),
@@ -66,24 +63,8 @@ load(struct ns_err *err)
 #undef SYM
 	};
 
-	if (sc.lib)
-		return 0;
-	sc.lib = dlopen(SC_LIB, RTLD_NOW | RTLD_LOCAL);
-	if (!sc.lib)
-		return ns_err_set(err, NULL, ENOSYS, "seccomp: the filter "
-				  "needs %s: %s", SC_LIB, dlerror());
-	for (size_t i = 0; i < sizeof(syms) / sizeof(*syms); i++) {
-		void *f = dlsym(sc.lib, syms[i].name);
-
-		if (!f) {
-			dlclose(sc.lib);
-			sc.lib = NULL;
-			return ns_err_set(err, NULL, ENOSYS, "seccomp: %s has "
-					  "no %s", SC_LIB, syms[i].name);
-		}
-		memcpy((char *)&sc + syms[i].off, &f, sizeof(f));
-	}
-	return 0;
+	return dl_bind(&sc.lib, SC_LIB, syms, sizeof(syms) / sizeof(*syms),
+		       &sc, "seccomp", err);
 }
 
 /* The file: this header, then len struct sock_filter. */

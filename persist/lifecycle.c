@@ -214,20 +214,6 @@ persist_read_sets(const char *pdir, uid_t uid, const char *vhost,
 
 /* ------------------------------------------------ holders, recorded or not */
 
-static int
-read_small(const char *path, char *buf, size_t len)
-{
-	cleanup_fd int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = read_all(fd, buf, len - 1);
-	if (n < 0)
-		return (int)n;
-	buf[n] = '\0';
-	return 0;
-}
 
 /* The line of /proc/PID/status that starts with @key, after it. */
 static const char *
@@ -257,7 +243,7 @@ holder_status(long pid, bool *building)
 	bool one = false;
 
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	if (read_small(path, st, sizeof(st)) < 0)
+	if (read_small_at(AT_FDCWD, path, st, sizeof(st)) < 0)
 		return false;
 	f = status_field(st, "Uid:");
 	if (!f || sscanf(f, "%u %u %u %u", &u[0], &u[1], &u[2], &u[3]) != 4 ||
@@ -283,7 +269,7 @@ boot_time(void)
 	char st[8192];
 	const char *f;
 
-	if (read_small("/proc/stat", st, sizeof(st)) < 0)
+	if (read_small_at(AT_FDCWD, "/proc/stat", st, sizeof(st)) < 0)
 		return 0;
 	f = strstr(st, "\nbtime ");
 	return f ? (time_t)strtoll(f + 7, NULL, 10) : 0;
@@ -299,7 +285,7 @@ started(long pid, time_t btime)
 	long hz = sysconf(_SC_CLK_TCK);
 
 	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
-	if (read_small(path, st, sizeof(st)) < 0 || hz <= 0)
+	if (read_small_at(AT_FDCWD, path, st, sizeof(st)) < 0 || hz <= 0)
 		return 0;
 	p = strrchr(st, ')');	/* the name may hold spaces */
 	for (int field = 2; p && field < 22; field++)
@@ -390,7 +376,7 @@ builder_alive(long pid)
 	long ppid;
 
 	snprintf(path, sizeof(path), "/proc/%ld/status", pid);
-	if (read_small(path, st, sizeof(st)) < 0 ||
+	if (read_small_at(AT_FDCWD, path, st, sizeof(st)) < 0 ||
 	    !(f = status_field(st, "PPid:")))
 		return false;
 	ppid = strtol(f, NULL, 10);
@@ -416,7 +402,7 @@ check_pid(struct set_list *l, long pid, uid_t only, const char *pdir,
 	char tail;
 
 	snprintf(path, sizeof(path), "/proc/%ld/comm", pid);
-	if (read_small(path, comm, sizeof(comm)) < 0 ||
+	if (read_small_at(AT_FDCWD, path, comm, sizeof(comm)) < 0 ||
 	    sscanf(comm, "nsh:%u%c", &uid, &tail) != 2 || tail != '\n' ||
 	    (only != (uid_t)-1 && uid != only))
 		return 0;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #define _GNU_SOURCE
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -33,6 +34,45 @@ read_all(int fd, void *buf, size_t len)
 		done += (size_t)n;
 	}
 	return (ssize_t)done;
+}
+
+int
+read_small_at(int dirfd, const char *path, char *buf, size_t len)
+{
+	cleanup_fd int fd = openat(dirfd, path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = read_all(fd, buf, len - 1);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	return 0;
+}
+
+int
+dl_bind(void **lib, const char *soname, const struct dl_sym *syms, size_t n,
+	void *table, const char *what, struct ns_err *err)
+{
+	if (*lib)
+		return 0;
+	*lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+	if (!*lib)
+		return ns_err_set(err, NULL, ENOSYS, "%s: needs %s: %s", what,
+				  soname, dlerror());
+	for (size_t i = 0; i < n; i++) {
+		void *f = dlsym(*lib, syms[i].name);
+
+		if (!f) {
+			dlclose(*lib);
+			*lib = NULL;
+			return ns_err_set(err, NULL, ENOSYS, "%s: %s has no %s",
+					  what, soname, syms[i].name);
+		}
+		memcpy((char *)table + syms[i].off, &f, sizeof(f));
+	}
+	return 0;
 }
 
 int

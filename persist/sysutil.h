@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "template.h"
 
 ssize_t read_all(int fd, void *buf, size_t len);
@@ -17,6 +18,21 @@ int write_all(int fd, const void *buf, size_t len);
 /* Read a whole regular file from an open fd, at most @max bytes (-EFBIG
  * beyond).  *out is malloc'd and NUL-terminated. */
 int read_fd_all(int fd, size_t max, char **out, size_t *outlen);
+
+/* Read a small file (@path relative to @dirfd, or AT_FDCWD) into @buf,
+ * NUL-terminated, at most @len - 1 bytes: 0 or -errno. */
+int read_small_at(int dirfd, const char *path, char *buf, size_t len);
+
+/* A library loaded with dlopen() only by the launches that need it (the
+ * why: persist/filter.c, cg_systemd.c): @n symbols, each stored at its
+ * offset in @table, and the handle in *@lib (already set: nothing to do).
+ * @what names the user in the error ("seccomp", "cgroups"). */
+struct dl_sym {
+	const char *name;
+	size_t off;
+};
+int dl_bind(void **lib, const char *soname, const struct dl_sym *syms,
+	    size_t n, void *table, const char *what, struct ns_err *err);
 
 /* Close every fd >= @lowfd (close_range, falling back to a loop). */
 void close_fds_from(int lowfd);
