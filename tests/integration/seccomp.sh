@@ -307,7 +307,7 @@ allow ptrace
 EOF
 	chown nsct_a "$SCF/bad.conf"
 	nsc nsct_a -s scbad -- touch "$(marker scbad4)"
-	expect_refused scbad4 "^nscell: $SCF/bad.conf: must be a regular file owned by root" ||
+	expect_refused scbad4 "^nscell: $SCF/bad.conf: the file is not owned by root$" ||
 		return 1
 	rm -f "$SCF/bad.conf"
 	nsc nsct_a -s scbad -- touch "$(marker scbad5)"
