@@ -274,6 +274,15 @@ filter_write(int dirfd, uint64_t hash, unsigned long instance,
 }
 
 int
+filter_remove(int dirfd)
+{
+	unlinkat(dirfd, "filter.new", 0);
+	if (unlinkat(dirfd, "filter", 0) < 0 && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int
 filter_read(int dirfd, uint64_t hash, unsigned long instance,
 	    struct sc_bpf *out)
 {

@@ -45,6 +45,11 @@ void filter_free(struct sc_bpf *b);
 int filter_write(int dirfd, uint64_t hash, unsigned long instance,
 		 const struct sc_bpf *b);
 
+/* Remove the set's filter (and a filter.new a crash left) from @dirfd:
+ * with its record, when the set is removed, so that its directory can
+ * go (store_remove_set). */
+int filter_remove(int dirfd);
+
 /* Read the filter of the record (@hash, @instance) from @dirfd.
  * -ENOENT: none; -ESTALE: one for another record or not root's. */
 int filter_read(int dirfd, uint64_t hash, unsigned long instance,

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "filter.h"
 #include "store.h"
 #include "sysutil.h"
 
@@ -456,6 +457,10 @@ store_remove_set(struct store *s, const char *persist_dir, uid_t uid,
 		return r;
 	unlinkat(s->dir, "record.new", 0);
 	unlinkat(s->dir, "used", 0);	/* an older version's */
+	/* The filter is bound to the record just removed (filter.h); left
+	 * behind, it would keep the directories from going. */
+	if (filter_remove(s->dir) < 0)
+		return 0;
 	/* Under the lock, which is then released: see lock_current(). */
 	if (unlinkat(s->dir, "lock", 0) < 0 && errno != ENOENT)
 		return 0;
