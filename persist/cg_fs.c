@@ -291,6 +291,17 @@ v2_setup(const struct cg_plan *p, bool *created, struct ns_err *err)
 		if (r < 0)
 			return r;
 		next = sub(cur, c, NULL);
+		/* The cgroup2 root directory is 0555: only CAP_DAC_OVERRIDE,
+		 * which nscell does not keep (persist/priv.c), makes a
+		 * directory in it.  The administrator makes cgroupRoot once;
+		 * everything below it is nscell's own, 0755. */
+		if (next == -EACCES)
+			return ns_err_set(err, NULL, EACCES, "cgroups: mkdir "
+					  "%s/%s: %s (nscell keeps no "
+					  "CAP_DAC_OVERRIDE: make cgroupRoot "
+					  "once, as root: mkdir -p %s%s)", path,
+					  c, strerror(EACCES), CG_MNT,
+					  p->rq->root);
 		if (next < 0)
 			return ns_err_set(err, NULL, -next, "cgroups: mkdir "
 					  "%s/%s: %s", path, c,

@@ -104,6 +104,9 @@ suite_setup() {
 	if [ "$CG_MGR" = cgroupfs ] && [ "$CG_KIND" = v2 ]; then
 		CG_ROOT=/nscell-it.$$.$RANDOM
 		note "CGDIR=/sys/fs/cgroup$CG_ROOT"
+		# Made by the administrator (nscell.conf(5), cgroupRoot): the
+		# v2 root is 0555, and nscell keeps no CAP_DAC_OVERRIDE.
+		mkdir "/sys/fs/cgroup$CG_ROOT" || return 1
 	elif [ "$CG_MGR" = cgroupfs ]; then
 		# Below this job's own memory cgroup: never at a root.
 		mem=$(sed -n 's/^[0-9]*:memory:\(.*\)$/\1/p' /proc/self/cgroup)

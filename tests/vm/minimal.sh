@@ -3,7 +3,8 @@
 #
 # Runs in the "minimal" guest (tests/vm/run minimal ...): Debian 12's 6.1
 # kernel, pure cgroup v2, no systemd.  Says what the kernel offers, then
-# runs the integration, persistence and security suites against NSCELL.
+# runs the integration, seccomp, persistence and security suites against
+# NSCELL (the cgroups suite runs in its own guest: tests/vm/cgroups.sh).
 #
 #   tests/vm/run minimal tests/vm/minimal.sh [--full] NSCELL NSCELL_TESTING
 #
@@ -93,6 +94,9 @@ suite() {
 	fi
 }
 suite integration "" "$SRC/tests/integration/run.sh" "$BIN"
+# The command's seccomp filter and the nested user namespaces refused
+# (issue 15), on the oldest kernel tested.
+suite seccomp "" "$SRC/tests/integration/seccomp.sh" "$BIN"
 not_run "$SRC/tests/integration/persist.sh" "$PERSIST_ONLY"
 suite persistence "$PERSIST_ONLY" \
 	"$SRC/tests/integration/persist.sh" "$BIN" "$SRC" "$TBIN"
