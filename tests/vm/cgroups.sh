@@ -171,7 +171,8 @@ operators_view() {
 		[ "$(systemctl show -P TasksMax "$s")" = 64 ] &&
 		[ "$(systemctl show -P CPUQuotaPerSecUSec "$s")" = 500ms ] &&
 		[ "$(cat "$(scope_dir "$u")/memory.max")" = 268435456 ] &&
-		grep -q "nsh:${UID_OF[$u]}" <<<"$st" &&
+		[ "$(cat "/proc/$h/comm" 2>/dev/null)" = "nsh:${UID_OF[$u]}" ] &&
+		grep -Eq -- "-$h /usr/bin/nscell " <<<"$st" &&
 		[ "$(cgroup_of "$h")" = "/user.slice/user-${UID_OF[$u]}.slice/$s" ] ||
 		why "$st" "holder $h in $(cgroup_of "$h")"
 }
@@ -302,7 +303,7 @@ restart() {
 	systemctl restart lighttpd.service
 	measured "$label: systemctl restart lighttpd took $((($(date +%s%N) - t0) / 1000000)) ms"
 	wait "$cpid"
-	measured "$label: the running request got '$(tr '\n' ' ' <"$W/slow.body" 2>/dev/null)'; its sleep ($slow) $(alive "${slow:-0}" && echo "still runs, in $(cgroup_of "$slow")" || echo "is gone")"
+	measured "$label: the running request got '$({ tr '\n' ' ' <"$W/slow.body"; } 2>/dev/null)'; its sleep ($slow) $(alive "${slow:-0}" && echo "still runs, in $(cgroup_of "$slow")" || echo "is gone")"
 	for u in nscg_a nscg_b; do
 		alive "${H[$u]}" && KEPT="$KEPT $u"
 	done
