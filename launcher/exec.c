@@ -231,7 +231,6 @@ static void
 exec_failed(const char *cmd, const char *search, const struct exec_fail *f)
 {
 	char msg[900] = "";
-	char path[PATH_MAX];
 	struct stat st;
 
 	if (f->err != ENOENT) {
@@ -245,6 +244,7 @@ exec_failed(const char *cmd, const char *search, const struct exec_fail *f)
 		/* A name in a PATH directory that is a link to nowhere. */
 		for (const char *p = search; *p; ) {
 			const char *e = strchrnul(p, ':');
+			char path[PATH_MAX];
 
 			if (e > p && snprintf(path, sizeof(path), "%.*s/%s",
 					      (int)(e - p), p, cmd) <

@@ -190,10 +190,11 @@ static int
 host_component(struct checker *k, const struct tmpl_op *op, size_t len,
 	       const char *hp, bool *gone)
 {
-	char what[2 * PATH_MAX + 32];
 	struct stat st;
 
 	if (lstat(hp, &st) == 0) {
+		char what[2 * PATH_MAX + 32];
+
 		if (!S_ISLNK(st.st_mode))
 			return 0;
 		snprintf(what, sizeof(what), "%s on the host", hp);

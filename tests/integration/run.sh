@@ -1376,7 +1376,7 @@ EOF
 	# A link inside a bound host directory, as Debian's
 	# /usr/sbin/exim -> exim4.
 	rm -rf "$T/hd"
-	mkdir -p -m 0755 "$T/hd/sub" && ln -s sub "$T/hd/lnk" || return 1
+	mkdir -m 0755 "$T/hd" "$T/hd/sub" && ln -s sub "$T/hd/lnk" || return 1
 	mkb chkdest2 <<EOF
 $T/hd /hd,ro-bind
 $T/data/hello.txt /hd/lnk/f,ro-bind
