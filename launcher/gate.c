@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <grp.h>
 #include <pwd.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -134,8 +135,16 @@ gate_caller(const struct nscell_conf *conf, const struct caller *c,
 
 	if (self && known_vhost)
 		return;	/* what any caller may do: no more lookups */
-	if (gate_privileged_caller(conf, c))
+	if (gate_privileged_caller(conf, c)) {
+		/* Allowed, but most likely a misspelling: the set built for
+		 * it has no vhost template and no vhost settings. */
+		if (!known_vhost && o->verbose)
+			dprintf(STDERR_FILENO, "nscell: warning: vhost %s is "
+				"not configured in %s: its set has no vhost "
+				"template and no vhost settings\n",
+				o->vhost.name, NSCELL_CONF_PATH);
 		return;
+	}
 	if (!self)
 		die_policy("uid %u may not launch for another user: only "
 			   "root and allowCaller members may (-u)",

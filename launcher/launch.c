@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "check.h"
 #include "files.h"
 #include "filter.h"
 #include "gate.h"
@@ -229,10 +230,72 @@ launch_templates(struct launch *L)
 		add_template(L, L->files[1]);
 }
 
+static void
+check_say(void *arg, const struct tmpl_pos *pos, enum check_level level,
+	  const char *msg)
+{
+	const struct launch *L = arg;
+	const char *tag = level == CHECK_FATAL ? "" : level == CHECK_WARN ?
+		"warning: " : "note: ";
+
+	if (level == CHECK_INFO && !L->o.verbose)
+		return;
+	if (pos && pos->file)
+		dprintf(STDERR_FILENO, "nscell: %s:%u:%u: %s%s\n", pos->file,
+			pos->line, pos->col, tag, msg);
+	else
+		dprintf(STDERR_FILENO, "nscell: %s%s\n", tag, msg);
+}
+
+static bool
+has_gid(const gid_t *g, size_t n, gid_t gid)
+{
+	for (size_t i = 0; i < n; i++)
+		if (g[i] == gid)
+			return true;
+	return false;
+}
+
+/* Are the process's groups the target's (initgroups), as the build's
+ * permission checks see them (run.c sets them before building)? */
+static bool
+groups_match(struct launch *L)
+{
+	const struct caller *c = &L->caller;
+
+	if (c->uid != L->id.uid || c->gid != L->id.gid ||
+	    ident_groups(&L->id) < 0)
+		return false;
+	for (size_t i = 0; i < L->id.n_groups; i++)
+		if (L->id.groups[i] != c->gid &&
+		    !has_gid(c->groups, c->n_groups, L->id.groups[i]))
+			return false;
+	for (size_t i = 0; i < c->n_groups; i++)
+		if (c->groups[i] != c->gid &&
+		    !has_gid(L->id.groups, L->id.n_groups, c->groups[i]))
+			return false;
+	return true;
+}
+
+/* The problems a launch would meet, on stderr; how many are fatal. */
+static int
+check_problems(struct launch *L)
+{
+	const struct sandbox_ident id = { L->id.uid, L->id.gid, L->id.user,
+					  L->id.home, NULL, 0 };
+	int r = check_ops(&L->ops, &id, groups_match(L), check_say, L);
+
+	if (r < 0)
+		die("--check: %s", strerror(-r));
+	return r;
+}
+
 int
 launch_print_check(struct launch *L)
 {
+	bool enabled = conf_ns_enabled(&L->conf, launch_vhost(&L->o));
 	char line[8300];
+	int bad = 0;
 
 	for (size_t i = 0; i < L->ops.n; i++) {
 		const struct tmpl_op *op = &L->ops.ops[i];
@@ -241,10 +304,17 @@ launch_print_check(struct launch *L)
 		printf("%s:%u: %s\n", op->pos.file, op->pos.line, line);
 	}
 	printf("# %zu ops for %s (uid %u); namespaces %s\n", L->ops.n,
-	       L->id.user, (unsigned)L->id.uid,
-	       conf_ns_enabled(&L->conf, launch_vhost(&L->o)) ? "enabled" :
+	       L->id.user, (unsigned)L->id.uid, enabled ? "enabled" :
 	       "disabled by the configuration");
-	return fflush(stdout) == 0 ? 0 : EXIT_NSCELL;
+	if (fflush(stdout) != 0)
+		return EXIT_NSCELL;
+	/* Namespaces off: a launch uses no template, nothing to meet. */
+	if (enabled)
+		bad = check_problems(L);
+	if (bad > 0)
+		dprintf(STDERR_FILENO, "nscell: --check: %d problem%s a launch "
+			"would fail on\n", bad, bad == 1 ? "" : "s");
+	return bad > 0 ? EXIT_NSCELL : 0;
 }
 
 /* The FILE of "seccomp FILE": root's, as nscell.conf is (root-owned,

@@ -205,6 +205,12 @@ source_walk(int rootfd, const char *path, struct ns_err *err)
 }
 
 int
+path_walk_source(int rootfd, const char *path, struct ns_err *err)
+{
+	return source_walk(rootfd, path, err);
+}
+
+int
 path_open_source(int rootfd, const char *path,
 		 const struct sandbox_ident *id, struct ns_err *err)
 {

@@ -32,6 +32,10 @@ enum dest_type { DEST_NONE, DEST_DIR, DEST_FILE };
 int path_open_source(int rootfd, const char *path,
 		     const struct sandbox_ident *id, struct ns_err *err);
 
+/* The same walk with the credentials the process has (no fsuid switch):
+ * for --check, which runs as the caller with no capability. */
+int path_walk_source(int rootfd, const char *path, struct ns_err *err);
+
 /* path_open_source() of up to @n paths (NULL: none, -EBADF) with one
  * switch to the user's fsuid: their fds or -errno in @fds.  Stops before
  * a path whose walk has more to say than an errno (an untrusted symlink's

@@ -1128,6 +1128,27 @@ t_unmount_user() {
 	gone_within "$H0" 30 && gone_within "$HV" 30 || fail "holders left: $H0 $HV"
 }
 
+t_unmount_uid_after_userdel() {
+	# A user removed with userdel after its set was built: unmount_ns
+	# takes the uid (issue 16); the name is unknown now.
+	local u=nsct_r uid h
+	uid=$((${UID_OF[nsct_a]} + 11))
+	add_user "$u" "$uid" "$H/$u" || skip "cannot add $u (uid $uid)" || return
+	ONESHOT=()
+	nsc "$u" -v -f "$TD/pers.tmpl" -- true
+	expect_rc 0 || return 1
+	h=$(v_holder)
+	[ -n "$h" ] && [ -e "$(set_dir "$u")/record" ] || fail "no set built: $(ctx)" || return
+	retry userdel "$u" >/dev/null 2>&1
+	! getent passwd "$uid" >/dev/null || fail "uid $uid still has a passwd entry" || return
+	um -u "$u" -t 5
+	expect_rc 125 && err_has "unknown user $u \(give the uid after userdel\)" || return 1
+	um -u "$uid" -t 5
+	expect_rc 0 || return 1
+	[ ! -e "$T/lsns/$uid/record" ] || fail "record left" || return
+	gone_within "$h" 30 || fail "holder $h still running"
+}
+
 t_unmount_vhost_only() {
 	local u=nsct_f
 	reset_user "$u"
@@ -1725,6 +1746,7 @@ suite_tests() {
 	run_test "unmount_ns: 50 workers, -t 2 detaches (exit 2, their pids), -k kills, -l" t_unmount_busy_set
 	run_test "unmount_ns -u: server-level and vhost sets" t_unmount_user
 	run_test "unmount_ns -u -s: only that vhost" t_unmount_vhost_only
+	run_test "unmount_ns -u UID: a user removed with userdel" t_unmount_uid_after_userdel
 	run_test "unmount_ns -a: every user" t_unmount_all
 	run_test "unmount_ns -l: columns, PROCS, gone" t_unmount_list
 	run_test "unmount_ns -l -J: the listing as JSON" t_unmount_list_json

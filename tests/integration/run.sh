@@ -1308,6 +1308,174 @@ t_holder_gone_after_exit() {
 	done
 }
 
+# ------------------------------------------------------ --check findings ---
+# --check says what a launch would meet (issue 12): each finding is also
+# launched, to show that the launch fails (or not) as --check said.
+
+t_check_missing_source() {
+	mkb chkmiss <<EOF
+$T/nonexistent /x,ro-bind
+EOF
+	nsc nsct_a --check -f "$TD/chkmiss.tmpl"
+	expect_rc 125 && err_has "^nscell: $(ere_quote "$TD")/chkmiss.tmpl:12:1: $(ere_quote "$T")/nonexistent: the source does not exist$" ||
+		return 1
+	nsc nsct_a -f "$TD/chkmiss.tmpl" -- true
+	expect_rc 125 || return 1
+	# -try: skipped by the launch; a note with -v only.
+	mkb chkmisstry <<EOF
+$T/nonexistent /x,ro-bind-try
+EOF
+	nsc nsct_a --check -f "$TD/chkmisstry.tmpl"
+	expect_rc 0 && [ -z "$ERR" ] || fail "-try: $(ctx)" || return
+	nsc nsct_a -v --check -f "$TD/chkmisstry.tmpl"
+	expect_rc 0 && err_has "^nscell: $(ere_quote "$TD")/chkmisstry.tmpl:12:1: note: .*does not exist: the launch skips this op$"
+}
+
+t_check_unreadable_source() {
+	# A copy of root's 0600 file, a bind below another user's 0700 home
+	# (-try does not help: the source exists, the user cannot reach it).
+	mkb chkperm <<EOF
+$T/cp/c600 /c600,copy
+${HOME_OF[nsct_b]}/sub /hb,ro-bind-try
+EOF
+	nsc nsct_a --check -f "$TD/chkperm.tmpl"
+	expect_rc 125 &&
+		err_has "^nscell: $(ere_quote "$TD")/chkperm.tmpl:12:1: $(ere_quote "$T")/cp/c600: nsct_a cannot read the source$" &&
+		err_has "^nscell: $(ere_quote "$TD")/chkperm.tmpl:13:1: $(ere_quote "${HOME_OF[nsct_b]}")/sub: nsct_a cannot reach the source: Permission denied$" &&
+		err_has "^nscell: --check: 2 problems a launch would fail on$" ||
+		return 1
+	nsc nsct_a -f "$TD/chkperm.tmpl" -- true
+	expect_rc 125 || return 1
+	# nsct_b reaches its own home; the copy still fails.
+	nsc nsct_b --check -f "$TD/chkperm.tmpl"
+	expect_rc 125 && err_has "c600: nsct_b cannot read the source$" &&
+		! grep -q 'sub:' <<<"$ERR" || fail "nsct_b: $(ctx)" || return
+	# Root for another user runs with no capability and not as the
+	# user: it says so rather than guess; a missing source is still
+	# certain.
+	nsc root -u nsct_a --check -f "$TD/chkperm.tmpl"
+	err_has "^nscell: warning: checked as the caller \(uid 0\), not as nsct_a" || return 1
+	nsc root -u nsct_a --check -f "$TD/chkmiss.tmpl"
+	expect_rc 125 && err_has "nonexistent: the source does not exist$"
+}
+
+t_check_dest_symlink() {
+	# /var/tmp is a symlink the template makes (the spec's default has
+	# the same line): a non-try destination below it fails the launch.
+	mkb chkdest <<EOF
+/tmp,tmpfs
+/var,dir
+../tmp var/tmp,symlink
+$T/rw /var/tmp/x,bind
+EOF
+	nsc nsct_a --check -f "$TD/chkdest.tmpl"
+	expect_rc 125 && err_has "^nscell: $(ere_quote "$TD")/chkdest.tmpl:15:[0-9]+: /var/tmp/x: /var/tmp is a symbolic link in the sandbox \($(ere_quote "$TD")/chkdest.tmpl:14: symlink \.\./tmp\); destinations are never resolved through symlinks$" ||
+		return 1
+	nsc nsct_a -f "$TD/chkdest.tmpl" -- true
+	expect_rc 125 || return 1
+	# A link inside a bound host directory, as Debian's
+	# /usr/sbin/exim -> exim4.
+	rm -rf "$T/hd"
+	mkdir -m 0755 "$T/hd" "$T/hd/sub" && ln -s sub "$T/hd/lnk" || return 1
+	mkb chkdest2 <<EOF
+$T/hd /hd,ro-bind
+$T/data/hello.txt /hd/lnk/f,ro-bind
+EOF
+	nsc nsct_a --check -f "$TD/chkdest2.tmpl"
+	expect_rc 125 && err_has "^nscell: $(ere_quote "$TD")/chkdest2.tmpl:13:[0-9]+: /hd/lnk/f: /hd/lnk is a symbolic link in the sandbox \($(ere_quote "$T")/hd/lnk on the host\)" ||
+		return 1
+	nsc nsct_a -f "$TD/chkdest2.tmpl" -- true
+	expect_rc 125 || return 1
+	# -try: the launch resolves it in the sandbox (to /hd/sub/f, which
+	# must exist: /hd is read-only); --check passes and says so with -v.
+	echo old >"$T/hd/sub/f"
+	mkb chkdest3 <<EOF
+$T/hd /hd,ro-bind
+$T/data/hello.txt /hd/lnk/f,ro-bind-try
+EOF
+	nsc nsct_a -v --check -f "$TD/chkdest3.tmpl"
+	expect_rc 0 && err_has "note: /hd/lnk/f: /hd/lnk is a symbolic link in the sandbox .*or skips this op$" ||
+		return 1
+	nsc nsct_a -f "$TD/chkdest3.tmpl" -- cat /hd/sub/f
+	rm -rf "$T/hd"
+	expect_rc 0 && expect_out hello
+}
+
+t_check_clean_template() {
+	# Nothing to find: exit 0 and nothing on stderr (base, default).
+	nsc nsct_a --check -f "$TD/base.tmpl"
+	expect_rc 0 && [ -z "$ERR" ] || fail "base: $(ctx)" || return
+	nsc nsct_a --check
+	expect_rc 0 && [ -z "$ERR" ] || fail "default: $(ctx)"
+}
+
+# ------------------------------------------------- exec failure messages ---
+
+t_exec_not_found_names_path() {
+	# A PATH entry that is a link to nowhere in the sandbox, as Debian's
+	# /usr/bin/php -> /etc/alternatives/php.
+	rm -rf "$T/lnk"
+	mkdir -m 0755 "$T/lnk" && ln -s /etc/alternatives/nsctphp "$T/lnk/nsctphp" || return 1
+	mkb execlnk <<EOF
+$T/lnk /usr/local/bin,ro-bind
+$T/data /data,ro-bind
+EOF
+	nsc nsct_a -f "$TD/execlnk.tmpl" -- nsctphp -v
+	expect_rc 127 && err_one_line &&
+		err_has "^nscell: nsctphp: not found in PATH \([^)]*/usr/local/bin[^)]*\); /usr/local/bin/nsctphp -> /etc/alternatives/nsctphp, which does not exist in the sandbox$" ||
+		return 1
+	nsc nsct_a -f "$TD/execlnk.tmpl" -- /usr/local/bin/nsctphp
+	expect_rc 127 && err_has "^nscell: /usr/local/bin/nsctphp: not found in the sandbox: /usr/local/bin/nsctphp -> /etc/alternatives/nsctphp, which does not exist in the sandbox$" ||
+		return 1
+	nsc nsct_a -f "$TD/execlnk.tmpl" -- /nonexistent/cmd
+	expect_rc 127 && err_has "^nscell: /nonexistent/cmd: not found in the sandbox$" || return 1
+	# A script whose interpreter is missing.
+	printf '#!/nonexistent/interp\necho never\n' >"$T/data/nointerp.sh"
+	chmod 0755 "$T/data/nointerp.sh"
+	nsc nsct_a -f "$TD/execlnk.tmpl" -- /data/nointerp.sh
+	rm -f "$T/data/nointerp.sh"
+	rm -rf "$T/lnk"
+	expect_rc 127 && err_has "^nscell: /data/nointerp.sh: not executed: its interpreter \(#!/nonexistent/interp\) is not in the sandbox$" ||
+		return 1
+	# Debian's own: which -> /etc/alternatives/which, with no
+	# /etc/alternatives in the sandbox.
+	[ "$(readlink /usr/bin/which)" = /etc/alternatives/which ] ||
+		skip "/usr/bin/which is not a link to /etc/alternatives here" || return
+	nsc nsct_a -f "$TD/base.tmpl" -- which ls
+	expect_rc 127 && err_has "; /usr/bin/which -> /etc/alternatives/which, which does not exist in the sandbox"
+}
+
+t_exec_not_executable_names_path() {
+	mkb execnx <<EOF
+$T/data /data,ro-bind
+EOF
+	nsc nsct_a -f "$TD/execnx.tmpl" -- /data/notexec.sh
+	expect_rc 126 && err_has "^nscell: /data/notexec.sh: Permission denied$"
+}
+
+t_verbose_unconfigured_vhost_warns() {
+	nsc root -v -u nsct_a -s nosuch.example -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && expect_out "${UID_OF[nsct_a]}" &&
+		err_has "^nscell: warning: vhost nosuch.example is not configured in $CONF_DIR/nscell.conf: its set has no vhost template and no vhost settings$" ||
+		return 1
+	nsc nsct_c -v -u nsct_a -s nosuch.example -f "$TD/base.tmpl" -- id -u
+	expect_rc 0 && err_has "warning: vhost nosuch.example is not configured" || return 1
+	# Not without -v, and never for a configured vhost.
+	nsc root -u nsct_a -s nosuch.example -f "$TD/base.tmpl" -- true
+	expect_rc 0 && ! grep -q 'warning' <<<"$ERR" || fail "without -v: $(ctx)" || return
+	nsc root -v -u nsct_a -s plain -f "$TD/base.tmpl" -- true
+	expect_rc 0 && ! grep -q 'not configured' <<<"$ERR" || fail "configured vhost: $(ctx)"
+}
+
+t_help_plain_user() {
+	local o
+	for o in -h --help; do
+		nsc nsct_a "$o"
+		expect_rc 0 && [ -z "$ERR" ] && out_has '^usage: nscell ' &&
+			out_has '^  --check ' || fail "$o: $(ctx)" || return
+	done
+}
+
 t_exit_unknown_option() {
 	nsc nsct_a -Z -- true
 	expect_rc 125 && err_has 'unknown option'
@@ -1869,6 +2037,14 @@ suite_tests() {
 	run_test "sandbox dies with nscell (SIGKILL)" t_sandbox_dies_with_nscell
 	run_test "sandbox gone after a normal exit" t_holder_gone_after_exit
 	run_test "exit: unknown option 125" t_exit_unknown_option
+	run_test "--check: missing non-try source, exit 125" t_check_missing_source
+	run_test "--check: source the user cannot read or reach" t_check_unreadable_source
+	run_test "--check: destination through a symlink" t_check_dest_symlink
+	run_test "--check: clean templates exit 0, silently" t_check_clean_template
+	run_test "exec: 127 names PATH and the link to nowhere" t_exec_not_found_names_path
+	run_test "exec: 126 names the path" t_exec_not_executable_names_path
+	run_test "-v: warns of an unconfigured vhost" t_verbose_unconfigured_vhost_warns
+	run_test "-h and --help: usage on stdout, exit 0" t_help_plain_user
 	run_test "exit: no command 125" t_exit_no_command
 	run_test "exit: argc 0 is 125" t_exit_argc0
 	run_test "exit: missing template 125" t_exit_template_missing
