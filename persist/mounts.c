@@ -254,6 +254,15 @@ bind_resolved(struct build_ctx *c, int srcfd, const struct tmpl_op *op,
 	case -EISDIR:
 		*why = "destination symlink leads to another type of file";
 		return SKIPPED;
+	case -EROFS:
+	case -EACCES:
+	case -EPERM:
+		/* Where the link leads, nothing can be made (a read-only
+		 * bind): skipped as the other quirks, not reported with the
+		 * symlink message the first attempt left in the error. */
+		*why = "destination symlink leads into a read-only or "
+		       "foreign directory";
+		return SKIPPED;
 	default:
 		break;
 	}

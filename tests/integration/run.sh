@@ -481,6 +481,22 @@ not-in-sandbox" &&
 			fail "the host's file changed"; }
 }
 
+t_try_dest_symlink_into_ro_bind() {
+	# The link leads into a read-only bind where the mount point cannot
+	# be made: skipped with that reason, not refused with the first
+	# attempt's symlink message.
+	rm -rf "$T/xro"
+	mkdir -m 0755 -p "$T/xro/sub" && ln -s sub "$T/xro/lnk" || return 1
+	mkb trydro <<EOF
+$T/xro /xro,ro-bind
+$T/data/hello.txt /xro/lnk/f,ro-bind-try
+EOF
+	nsc nsct_a -v -f "$TD/trydro.tmpl" -- ls /xro/sub
+	expect_rc 0 && expect_out "" &&
+		err_has "trydro.tmpl:13: .*/xro/lnk/f: skipped: destination symlink leads into a read-only or foreign directory" &&
+		{ [ ! -e "$T/xro/sub/f" ] || fail "made on the host"; }
+}
+
 t_try_dest_under_symlink_created() {
 	# The default template's /var/tmp -> ../tmp: a -try bind below it
 	# lands in the sandbox's /tmp, its mount point made there.
@@ -1949,6 +1965,7 @@ suite_tests() {
 	run_test "destination through a symlink refused" t_dest_through_symlink_refused
 	run_test "-try destination symlink resolved in the sandbox" t_try_dest_symlink_resolved
 	run_test "-try destination symlink: absolute, clamped to the root" t_try_dest_symlink_absolute_in_sandbox
+	run_test "-try destination symlink into a read-only bind: skipped, its reason" t_try_dest_symlink_into_ro_bind
 	run_test "-try destination below /var/tmp -> ../tmp" t_try_dest_under_symlink_created
 	run_test "copy-try destination symlink resolved" t_try_dest_copy_symlink
 	run_test "-try destination through a user's symlink skipped" t_try_dest_user_symlink_skipped
