@@ -103,7 +103,7 @@ int
 main(int argc, char **argv, char **envp)
 {
 	char *one[2] = { NULL, NULL };
-	struct launch L;
+	struct launch L = { 0 };
 
 	if (argc < 1 || !argv[0])
 		_exit(EXIT_NSCELL);

@@ -85,7 +85,7 @@ parse_args(int argc, char **argv, struct launch_opts *o)
 int
 main(int argc, char **argv, char **envp)
 {
-	struct launch L;
+	struct launch L = { 0 };
 
 	/* PwnKit (CVE-2021-4034): with argc 0, argv[1] would be envp[0]. */
 	if (argc < 1 || !argv || !argv[0])
