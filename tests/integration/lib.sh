@@ -381,13 +381,7 @@ std_conf() {
 		done
 	} >"$CONF.new" && chmod 0644 "$CONF.new" && mv -f "$CONF.new" "$CONF"
 	chown root:root "$CONF"
-	# Extra lines make a configuration the next test must not inherit:
-	# the harness puts the standard one back after the test.
-	if [ $# -gt 0 ]; then
-		CONF_DIRTY=1
-	else
-		CONF_DIRTY=0
-	fi
+	CONF_DIRTY=0
 }
 
 # The base of most templates: a working userland, proc, dev, passwd and a
