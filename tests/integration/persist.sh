@@ -851,8 +851,8 @@ t_max_sets_per_user() {
 	for ((i = 0; i < 100; i++)); do
 		lines+=("vhost c$i {" "}")
 	done
-	CONF_DIRTY=1
 	std_conf "maxSetsPerUser 4" "${lines[@]}"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	reset_user "$u"
 	ONESHOT=()
 	for ((i = 0; i < 100; i++)); do
@@ -1304,8 +1304,8 @@ t_unmount_config_typo() {
 	local u=nsct_f uid=${UID_OF[nsct_f]}
 	reset_user "$u"
 	two_sets "$u" || return 1
-	CONF_DIRTY=1
 	std_conf "bogusKey 1"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	nsc "$u" -f "$TD/pers.tmpl" -- true
 	expect_rc 125 && err_has "unknown key 'bogusKey'" || return 1
 	um -l
@@ -1354,9 +1354,9 @@ t_unmount_unrecorded() {
 	spawn "$u" -f "$TD/pers.tmpl" -- sleep 72
 	r2=$SPAWN_REAPER
 	one=$(wait_child_comm "$SPAWN_PID" sleep) || fail "no one-shot sleep" || return
-	CONF_DIRTY=1
 	std_conf
 	sed -i "s|^persistDir .*|persistDir $T/lsns2|" "$CONF"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	ONESHOT=()
 	spawn "$u" -f "$TD/pers.tmpl" -- sleep 73
 	r3=$SPAWN_REAPER
@@ -1375,9 +1375,9 @@ t_unmount_unrecorded() {
 		fail "-a -k hit a one-shot sandbox ($one) or another store's set ($other)" || return
 	kill -KILL "$one" "$other"
 	wait "$r2" "$r3" 2>/dev/null
-	CONF_DIRTY=1
 	std_conf
 	sed -i "s|^persistDir .*|persistDir $T/lsns2|" "$CONF"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	"$UNMOUNT_NS" -a -k -t 5 >/dev/null 2>&1
 	std_conf
 	rm -rf -- "$T/lsns2"
@@ -1389,8 +1389,8 @@ t_unmount_unrecorded() {
 t_idle_expiry_by_launch() {
 	local u=nsct_f uid=${UID_OF[nsct_f]} reaper sl hp ho st1 st2
 	reset_user "$u"
-	CONF_DIRTY=1
 	std_conf "idleTimeout 2"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	ONESHOT=()
 	nsc "$u" -v -s plain -f "$TD/pers.tmpl" -- true
 	hp=$(v_holder)
@@ -1429,8 +1429,8 @@ t_unmount_expire() {
 	um --expire -v
 	expect_rc 0 && out_has '^idleTimeout is not set: no set expires$' &&
 		[ -e "$(set_dir "$u")/record" ] || fail "without idleTimeout: $(ctx)" || return
-	CONF_DIRTY=1
 	std_conf "idleTimeout 1"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	sleep 2
 	# The server-level set is held as a launch holds it.
 	holder_py='import fcntl, os, struct, sys, time
@@ -1470,8 +1470,8 @@ t_launch_log() {
 	reset_user "$a"
 	reset_user "$b"
 	log_setup || { log_teardown; fail "no private /dev/log"; return 1; }
-	CONF_DIRTY=1
 	std_conf "launchLogRate 6"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	printf '%s\n' "$T/no-such-dir /x,ro-bind" | mkb missing
 	ONESHOT=()
 	EXTRA_ENV=(SECRET_TOKEN=hunter2)

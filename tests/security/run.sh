@@ -500,8 +500,8 @@ $SEC /sec,ro-bind" | mkt a0
 	# argc == 0 (PwnKit): argv[1] would be envp[0], here a command.  (Linux
 	# 5.18 and later turn an empty argv into { "", NULL }, so on those
 	# kernels this also checks argv[0] == "" is handled.)
-	CONF_DIRTY=1
 	std_conf "namespaceConf $TD/a0.tmpl"
+	CONF_DIRTY=1	# after std_conf, which clears it
 	as_user nsct_a "$SEC/argc0e" "$NS" /bin/sh -c "$(markcmd c6argc0)" \
 		>"$T/out" 2>"$T/err"
 	RC=$? OUT=$(cat "$T/out") ERR=$(cat "$T/err")
