@@ -1262,7 +1262,7 @@ int
 conf_parse_lenient(struct nscell_conf *c, const char *file, const char *buf,
 		   size_t len, struct ns_err *first)
 {
-	struct ns_err e;
+	struct ns_err e = { .code = 0 };
 	struct pstate ps = {.c = c, .lim = c ? &c->limits : NULL, .err = &e,
 			    .file = file};
 	const char *nl;
