@@ -61,6 +61,10 @@ W=$(trusted_workdir) || { echo "not ok 1 - no work dir"; exit 1; }
 B=$(free_block) || { rm -rf -- "$W"; echo "not ok 1 - no free uid"; exit 1; }
 USR=nsdemo$$
 UIDN=""
+# The launch log's rate state goes in persistDir: ours to remove if the
+# demo made it (/var/lsns itself the demo's Remove line removes if it made it).
+rate_was=""
+[ -e /var/lsns/lograte ] && rate_was=1
 cleanup() {
 	if [ -n "$UIDN" ] && [ -x "$W/prefix/sbin/unmount_ns" ]; then
 		"$W/prefix/sbin/unmount_ns" -k -t 5 -u "$UIDN" >/dev/null 2>&1
@@ -71,6 +75,7 @@ cleanup() {
 		userdel -r "$USR" >/dev/null 2>&1 || userdel -f -r "$USR" >/dev/null 2>&1
 	fi
 	[ -n "$UIDN" ] && rm -rf --one-file-system -- "/var/lsns/$UIDN"
+	[ -n "$rate_was" ] || rm -f -- /var/lsns/lograte
 	rm -rf --one-file-system -- "$W"
 }
 trap cleanup EXIT
