@@ -27,11 +27,11 @@ static const char usage_text[] =
 	" else built in)\n"
 	"  -2 FILE   vhost template, layered on top\n"
 	"  -d DIR    working directory inside (default: home, else /)\n"
-	"  -v        one line per template op on stderr\n"
+	"  -v        on stderr: each template op, built or joined, the cgroup\n"
 	"  -n        one-shot: build a fresh sandbox, persist nothing\n"
 	"  -c        enforce cgroups: the user's cgroup and limits, or "
 	"exit 125\n"
-	"  --check   print the effective op list and exit\n"
+	"  --check   print the effective op list, check its sources, exit\n"
 	"  -h, --help, --version\n";
 
 static void
