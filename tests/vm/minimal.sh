@@ -12,9 +12,10 @@
 # persistence suite's kill points (compiling it in the guest takes four
 # minutes under TCG).
 #
-# Under TCG every exec costs 20-80 ms instead of 0.5 ms, so the suites take
-# 6-10 times as long as on the host: 5 min for the integration suite, 30
-# for the persistence suite, 10 for the security suite.  Without --full,
+# Under TCG every exec costs 40 ms instead of 0.5-2 ms, so the suites take
+# 6-10 times as long as on the host (one vCPU, as tests/vm/all runs it): 5
+# min for the integration suite, 30 for the persistence suite, 10 for the
+# security suite.  Without --full,
 # this runs the whole integration suite and the tests of the other two
 # that depend on the kernel (joins, which take the /proc path on 6.1, the
 # holder, unmount_ns and cmd_ns joining, ptrace, fds, TIOCSTI, Landlock,
